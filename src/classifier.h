@@ -1,0 +1,97 @@
+// The streaming classifier: reads a step's output line by line (both
+// streams, in any order), gathers wrangler's error boxes and decides what
+// failed. It keeps at most one open box per stream and a bounded list of
+// findings, so memory stays flat however long the log is.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+
+namespace cfdeploy {
+
+enum class Stream { out = 0, err = 1 };
+
+/// One error box explained by a catalogue entry.
+struct Finding {
+  const CatalogueEntry* entry = nullptr;  // never null once reported
+  std::optional<int> code;
+  std::vector<int> codes;
+  std::string resource;
+  std::optional<int> status;
+  std::string headline;
+  std::string migration;  // the migration file named by wrangler, if any
+  size_t line = 0;        // 1-based line the decision rests on
+  std::string evidence;   // that line, cleaned
+};
+
+struct Warning {
+  size_t line = 0;
+  std::string text;
+};
+
+struct Verdict {
+  bool ok = true;
+  std::optional<Finding> primary;
+  std::vector<Finding> others;
+  size_t others_dropped = 0;  // findings past the cap, counted only
+  std::vector<Warning> warnings;
+  size_t lines = 0;
+  size_t truncated_lines = 0;  // set by whoever split the lines
+};
+
+class Classifier {
+public:
+  static constexpr size_t k_max_findings = 50;
+  static constexpr size_t k_max_warnings = 20;
+  static constexpr size_t k_max_block_text = 8 * 1024;
+
+  explicit Classifier(const Catalogue& catalogue);
+
+  /// Feeds one line (without its terminator) as it came from the child.
+  void feed_line(std::string_view raw_line, Stream stream = Stream::out);
+
+  /// Closes open boxes and returns the decision.
+  Verdict finish();
+
+private:
+  struct Block {
+    bool open = false;
+    bool warning = false;
+    size_t first_line = 0;
+    size_t evidence_line = 0;
+    bool evidence_has_code = false;
+    bool inside_code_marker = false;  // the last line ended with "[code:"
+    size_t blank_run = 0;
+    std::string headline;
+    std::string text;  // headline and notes, capped
+    std::string evidence_text;
+    std::vector<int> codes;  // read line by line, so the cap never hides one
+    std::optional<int> status;
+    std::string resource;
+  };
+
+  void start_block(Block& block, std::string_view headline, bool warning);
+  void add_note(Block& block, std::string_view note);
+  void close_block(Block& block);
+  void add_finding(Finding finding);
+  void note_failed_migration_row(std::string_view line);
+  void read_facts(Block& block, std::string_view line);
+  Finding explain_block(const Block& block, std::string_view path_hint = {}) const;
+
+  const Catalogue& m_catalogue;
+  Block m_blocks[2];
+  std::string m_clean;
+  size_t m_line = 0;
+  std::vector<Finding> m_findings;
+  size_t m_findings_dropped = 0;
+  std::vector<Warning> m_warnings;
+  std::optional<Finding> m_wrapper;     // "Migration X failed with the following errors:"
+  std::optional<Finding> m_failed_row;  // a ❌ row in the migrations table
+};
+
+}  // namespace cfdeploy

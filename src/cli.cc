@@ -1,0 +1,138 @@
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "build_info.h"
+#include "catalogue_doc.h"
+#include "error.h"
+#include "log_reader.h"
+#include "report.h"
+
+namespace cfdeploy {
+namespace {
+
+struct ExplainOptions {
+  std::string format = "text";
+  std::string file;
+};
+
+struct CodesOptions {
+  std::string format = "md";
+};
+
+int exit_with(ExitCode code) { return static_cast<int>(code); }
+
+// Every message of our own goes through here, with one prefix.
+void print_error(const std::string& message) {
+  std::cerr << "cfdeploy: error: " << message << "\n";
+}
+
+bool stdout_wants_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  bool disabled = (no_color != nullptr && *no_color != '\0') ||
+                  (term != nullptr && std::string(term) == "dumb");
+  return !disabled && isatty(STDOUT_FILENO) == 1;
+}
+
+std::string version_text() {
+  return "cfdeploy " + std::string(build_version()) + " (commit " + std::string(build_commit()) +
+         ")";
+}
+
+int run_explain(const ExplainOptions& options) {
+  std::string path = options.file.empty() ? "-" : options.file;
+  if (options.file.empty() && isatty(STDIN_FILENO) == 1) {
+    print_error("explain needs a log: give a FILE, or pipe the log in and pass '-'");
+    return exit_with(ExitCode::usage);
+  }
+  Result<Verdict> verdict = classify_log(path, builtin_catalogue());
+  if (!verdict) {
+    print_error(verdict.error().message());
+    return exit_with(ExitCode::failure);
+  }
+  if (options.format == "json") {
+    std::cout << verdict_to_json(verdict.value()).dump(2) << "\n";
+  } else {
+    std::cout << verdict_to_text(verdict.value(), TextStyle{stdout_wants_color()});
+  }
+  return exit_with(ExitCode::success);
+}
+
+int run_codes(const CodesOptions& options) {
+  if (options.format == "json") {
+    std::cout << catalogue_json(builtin_catalogue()).dump(2) << "\n";
+  } else {
+    std::cout << catalogue_markdown(builtin_catalogue());
+  }
+  return exit_with(ExitCode::success);
+}
+
+void add_explain(CLI::App& app, ExplainOptions& options) {
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Classify a saved step log and say what to fix (reads standard input for '-')");
+  explain->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  explain->add_option("file", options.file, "Log file, or '-' for standard input");
+}
+
+void add_codes(CLI::App& app, CodesOptions& options) {
+  CLI::App* codes = app.add_subcommand("codes", "Print the catalogue of known failures");
+  codes->add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember({"md", "json"}))
+      ->capture_default_str();
+}
+
+// CLI11 reports a mistyped command only as "A subcommand is required".
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') {
+    return std::nullopt;
+  }
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() == argv[1]) {
+      return std::nullopt;
+    }
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  return "unknown command '" + std::string(argv[1]) + "' (commands: " + names + ")";
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"cfdeploy: runs Cloudflare deploy and D1 migration steps and explains failures",
+               "cfdeploy"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+  ExplainOptions explain;
+  CodesOptions codes;
+  add_explain(app, explain);
+  add_codes(app, codes);
+  if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
+    print_error(*problem + "\nRun 'cfdeploy --help' for usage.");
+    return exit_with(ExitCode::usage);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      return app.exit(e);  // --help or --version
+    }
+    print_error(std::string(e.what()) + "\nRun 'cfdeploy --help' for usage.");
+    return exit_with(ExitCode::usage);
+  }
+  if (app.got_subcommand("explain")) {
+    return run_explain(explain);
+  }
+  return run_codes(codes);
+}
+
+}  // namespace cfdeploy

@@ -1,0 +1,42 @@
+// Errors as values: an Error says what was being done and why it failed, and
+// Result<T> carries either a value or an Error. Only the CLI layer turns an
+// Error into an exit code.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace cfdeploy {
+
+enum class ExitCode : int {
+  success = 0,
+  failure = 1,
+  usage = 2,
+};
+
+struct Error {
+  std::string context;  // what we were doing, naming the subject ("reading log 'x.log'")
+  std::string cause;    // why it failed ("No such file or directory")
+
+  std::string message() const { return cause.empty() ? context : context + ": " + cause; }
+};
+
+template <typename T>
+class Result {
+public:
+  Result(T value) : m_state(std::move(value)) {}
+  Result(Error error) : m_state(std::move(error)) {}
+
+  bool ok() const { return std::holds_alternative<T>(m_state); }
+  explicit operator bool() const { return ok(); }
+
+  T& value() { return std::get<T>(m_state); }
+  const T& value() const { return std::get<T>(m_state); }
+  const Error& error() const { return std::get<Error>(m_state); }
+
+private:
+  std::variant<T, Error> m_state;
+};
+
+}  // namespace cfdeploy

@@ -1,0 +1,78 @@
+#include "error_facts.h"
+
+#include <string>
+
+namespace cfdeploy {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// Reads digits at `pos`; nullopt when there are none or too many for a code.
+std::optional<int> read_number(std::string_view text, size_t& pos) {
+  size_t start = pos;
+  while (pos < text.size() && is_digit(text[pos]) && pos - start < 9) {
+    ++pos;
+  }
+  if (pos == start) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(text.substr(start, pos - start)));
+}
+
+}  // namespace
+
+std::vector<int> extract_codes(std::string_view text) {
+  static constexpr std::string_view k_marker = "[code:";
+  std::vector<int> codes;
+  for (size_t at = text.find(k_marker); at != std::string_view::npos;
+       at = text.find(k_marker, at + 1)) {
+    size_t pos = at + k_marker.size();
+    while (pos < text.size() && is_space(text[pos])) {
+      ++pos;
+    }
+    std::optional<int> code = read_number(text, pos);
+    if (code && pos < text.size() && text[pos] == ']') {
+      codes.push_back(*code);
+    }
+  }
+  return codes;
+}
+
+std::string_view extract_resource(std::string_view text) {
+  static constexpr std::string_view k_api = "Cloudflare API (";
+  size_t at = text.find(k_api);
+  if (at != std::string_view::npos) {
+    size_t start = at + k_api.size();
+    size_t end = text.find(')', start);
+    if (end != std::string_view::npos) {
+      return text.substr(start, end - start);
+    }
+  }
+  // "POST /accounts/A/d1/database/B/query -> 502 Bad Gateway"
+  size_t arrow = text.find(" -> ");
+  if (arrow == std::string_view::npos) {
+    return {};
+  }
+  size_t path_start = text.rfind(" /", arrow);
+  if (path_start == std::string_view::npos) {
+    return {};
+  }
+  return text.substr(path_start + 1, arrow - path_start - 1);
+}
+
+std::optional<int> extract_status(std::string_view text) {
+  static constexpr std::string_view k_arrow = " -> ";
+  for (size_t at = text.find(k_arrow); at != std::string_view::npos;
+       at = text.find(k_arrow, at + 1)) {
+    size_t pos = at + k_arrow.size();
+    std::optional<int> status = read_number(text, pos);
+    if (status && pos - (at + k_arrow.size()) == 3) {
+      return status;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace cfdeploy

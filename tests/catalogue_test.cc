@@ -1,0 +1,206 @@
+#include "catalogue.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace cfdeploy {
+namespace {
+
+const Catalogue& builtin() { return builtin_catalogue(); }
+
+const CatalogueEntry* lookup(std::optional<int> code, std::string resource, std::string text,
+                             std::optional<int> status = std::nullopt) {
+  return builtin().best_match(ErrorFacts{code, std::move(resource), status, std::move(text)});
+}
+
+std::string class_for(std::optional<int> code, std::string resource, std::string text,
+                      std::optional<int> status = std::nullopt) {
+  const CatalogueEntry* entry = lookup(code, std::move(resource), std::move(text), status);
+  return entry ? std::string(to_string(entry->failure_class)) : "none";
+}
+
+std::string error_for(const std::string& json_text) {
+  Result<Catalogue> result = Catalogue::from_json(json_text);
+  return result ? "" : result.error().message();
+}
+
+const char* k_valid_entry = R"({"id": "x-one", "codes": [1], "class": "transient",
+  "retryable": true, "title": "T", "guidance": ["g"], "permissions": [],
+  "docs": "https://example.test/"})";
+
+TEST(Catalogue, BuiltinCatalogueHasAtLeastFortyEntries) {
+  EXPECT_GE(builtin().entries().size(), 40u);
+}
+
+TEST(Catalogue, EveryBuiltinEntryIsComplete) {
+  for (const CatalogueEntry& entry : builtin().entries()) {
+    SCOPED_TRACE(entry.id);
+    EXPECT_FALSE(entry.title.empty());
+    EXPECT_FALSE(entry.guidance.empty());
+    EXPECT_EQ(entry.docs.rfind("https://", 0), 0u);
+    EXPECT_NE(entry.failure_class, FailureClass::unknown);
+    EXPECT_TRUE(!entry.codes.empty() || !entry.match.empty());
+    for (const std::string& step : entry.guidance) {
+      EXPECT_FALSE(step.empty());
+    }
+  }
+}
+
+TEST(Catalogue, BuiltinIdsAreUnique) {
+  // Checked on the raw JSON too, independently of the loader.
+  nlohmann::json raw = nlohmann::json::parse(builtin_catalogue_json());
+  std::set<std::string> ids;
+  for (const auto& item : raw["entries"]) {
+    EXPECT_TRUE(ids.insert(item["id"].get<std::string>()).second) << item["id"];
+  }
+  EXPECT_EQ(ids.size(), builtin().entries().size());
+}
+
+TEST(Catalogue, OnlyRateLimitsTransientAndNetworkErrorsAreRetried) {
+  for (const CatalogueEntry& entry : builtin().entries()) {
+    bool may_retry = entry.failure_class == FailureClass::rate_limit ||
+                     entry.failure_class == FailureClass::transient ||
+                     entry.failure_class == FailureClass::network;
+    EXPECT_TRUE(may_retry || !entry.retryable) << entry.id;
+  }
+}
+
+TEST(Catalogue, EveryClassHasAnEntry) {
+  std::set<FailureClass> used;
+  for (const CatalogueEntry& entry : builtin().entries()) {
+    used.insert(entry.failure_class);
+  }
+  for (FailureClass failure_class : all_failure_classes()) {
+    if (failure_class != FailureClass::unknown) {
+      EXPECT_TRUE(used.count(failure_class)) << to_string(failure_class);
+    }
+  }
+}
+
+TEST(Catalogue, D1PermissionErrorNamesD1Edit) {
+  const CatalogueEntry* entry =
+      lookup(7403, "/accounts/***/d1/database/***/query", "not authorized [code: 7403]");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->failure_class, FailureClass::authorization);
+  std::string guidance;
+  for (const std::string& step : entry->guidance) {
+    guidance += step + "\n";
+  }
+  EXPECT_NE(guidance.find("D1"), std::string::npos);
+  EXPECT_NE(guidance.find("CLOUDFLARE_API_TOKEN"), std::string::npos);
+  EXPECT_NE(std::find(entry->permissions.begin(), entry->permissions.end(),
+                      "Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"),
+            entry->permissions.end());
+}
+
+TEST(Catalogue, TheSameCodeMeansDifferentThingsPerProduct) {
+  EXPECT_EQ(class_for(7500, "/accounts/a/d1/database/b/query",
+                      "no such table: users: SQLITE_ERROR [code: 7500]"),
+            "migration_sql");
+  EXPECT_EQ(class_for(7500, "/accounts/a/d1/database/b/query",
+                      "internal error; reference = abc [code: 7500]"),
+            "transient");
+  EXPECT_EQ(class_for(10013, "/accounts/a/workers/scripts/w", "workers.api.error.unknown"),
+            "transient");
+  EXPECT_EQ(class_for(10013, "/accounts/a/storage/kv/namespaces/n", "namespace not found"),
+            "not_found");
+  EXPECT_NE(lookup(10007, "/accounts/a/r2/buckets/b/objects/k", "NoSuchKey"),
+            lookup(10007, "/accounts/a/workers/services/w", "script not found"));
+}
+
+TEST(Catalogue, MalformedResponsesAreClassifiedByStatus) {
+  EXPECT_EQ(class_for(std::nullopt, "/accounts/a/d1/database/b/query",
+                      "Received a malformed response from the API", 429),
+            "rate_limit");
+  EXPECT_EQ(class_for(std::nullopt, "/accounts/a/d1/database/b/query",
+                      "Received a malformed response from the API", 502),
+            "transient");
+}
+
+TEST(Catalogue, WranglerMessagesWithoutACode) {
+  EXPECT_EQ(class_for(std::nullopt, "",
+                      "In a non-interactive environment, it's necessary to set a "
+                      "CLOUDFLARE_API_TOKEN environment variable for wrangler to work."),
+            "authentication");
+  EXPECT_EQ(class_for(std::nullopt, "",
+                      "More than one account available but unable to select one in "
+                      "non-interactive mode."),
+            "account");
+  EXPECT_EQ(class_for(std::nullopt, "",
+                      "Couldn't find a D1 DB with the name or binding 'x' in your wrangler.toml "
+                      "file."),
+            "config");
+  EXPECT_EQ(class_for(std::nullopt, "", "fetch failed"), "network");
+  EXPECT_EQ(class_for(std::nullopt, "", "getaddrinfo ENOTFOUND api.cloudflare.com"), "network");
+}
+
+TEST(Catalogue, NothingMatchesAnUnrelatedMessage) {
+  EXPECT_EQ(lookup(std::nullopt, "", "the weather is fine today"), nullptr);
+}
+
+TEST(Catalogue, MostSpecificEntryWinsRegardlessOfOrder) {
+  std::string json = R"({"entries": [
+    {"id": "generic", "codes": [7500], "class": "transient", "retryable": true, "title": "G",
+     "guidance": ["g"], "docs": "https://example.test/"},
+    {"id": "text-only", "match": ["sqlite_"], "class": "migration_sql", "title": "T",
+     "guidance": ["g"], "docs": "https://example.test/"},
+    {"id": "specific", "codes": [7500], "match": ["SQLITE_"], "class": "migration_sql",
+     "title": "S", "guidance": ["g"], "docs": "https://example.test/"}]})";
+  Result<Catalogue> catalogue = Catalogue::from_json(json);
+  ASSERT_TRUE(catalogue.ok()) << catalogue.error().message();
+  EXPECT_EQ(catalogue.value().best_match({7500, "", {}, "x: SQLITE_ERROR"})->id, "specific");
+  EXPECT_EQ(catalogue.value().best_match({7500, "", {}, "internal error"})->id, "generic");
+  EXPECT_EQ(catalogue.value().best_match({{}, "", {}, "x: sqlite_error"})->id, "text-only");
+}
+
+TEST(Catalogue, RejectsADuplicateIdAndNamesIt) {
+  std::string json = std::string(R"({"entries": [)") + k_valid_entry + "," + k_valid_entry + "]}";
+  std::string error = error_for(json);
+  EXPECT_NE(error.find("entry 2 ('x-one')"), std::string::npos) << error;
+  EXPECT_NE(error.find("duplicate id"), std::string::npos) << error;
+}
+
+TEST(Catalogue, RejectsARetryablePermissionError) {
+  std::string json = R"({"entries": [{"id": "x", "codes": [7403], "class": "authorization",
+    "retryable": true, "title": "T", "guidance": ["g"], "docs": "https://example.test/"}]})";
+  EXPECT_NE(error_for(json).find("retryable"), std::string::npos);
+}
+
+TEST(Catalogue, RejectsAnEntryWithNeitherCodesNorMatch) {
+  std::string json = R"({"entries": [{"id": "x", "class": "config", "title": "T",
+    "guidance": ["g"], "docs": "https://example.test/"}]})";
+  EXPECT_NE(error_for(json).find("needs 'match'"), std::string::npos);
+}
+
+TEST(Catalogue, RejectsAnUnknownClassAndMissingGuidance) {
+  EXPECT_NE(error_for(R"({"entries": [{"id": "x", "codes": [1], "class": "oops", "title": "T",
+    "guidance": ["g"], "docs": "https://example.test/"}]})")
+                .find("'class'"),
+            std::string::npos);
+  EXPECT_NE(error_for(R"({"entries": [{"id": "x", "codes": [1], "class": "quota", "title": "T",
+    "guidance": [], "docs": "https://example.test/"}]})")
+                .find("'guidance'"),
+            std::string::npos);
+}
+
+TEST(Catalogue, RejectsFieldsOfTheWrongType) {
+  std::string error = error_for(R"({"entries": [{"id": "x", "codes": "7403"}]})");
+  EXPECT_NE(error.find("wrong type"), std::string::npos) << error;
+}
+
+TEST(Catalogue, RejectsTextThatIsNotACatalogue) {
+  EXPECT_FALSE(error_for("{not json").empty());
+  EXPECT_FALSE(error_for(R"({"entries": {}})").empty());
+}
+
+TEST(Catalogue, ClassNamesRoundTrip) {
+  for (FailureClass failure_class : all_failure_classes()) {
+    EXPECT_EQ(parse_failure_class(to_string(failure_class)), failure_class);
+  }
+  EXPECT_EQ(parse_failure_class("auth"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cfdeploy

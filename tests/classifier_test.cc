@@ -1,0 +1,286 @@
+#include "classifier.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <sstream>
+
+#include "line_splitter.h"
+#include "support/fixtures.h"
+
+namespace cfdeploy {
+namespace {
+
+using testing::wrangler_fixture;
+
+const std::string k_incident =
+    "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/***/d1/database/***) failed. "
+    "The given account is not valid or is not authorized to access this service [code: 7403]";
+
+const std::string k_red_error_prefix =
+    "\x1b[31m\xE2\x9C\x98 \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1m";
+
+Verdict classify(const std::string& log) {
+  Classifier classifier(builtin_catalogue());
+  LineSplitter splitter([&](std::string_view line) { classifier.feed_line(line); });
+  splitter.feed(log);
+  splitter.finish();
+  return classifier.finish();
+}
+
+std::string class_of(const Verdict& verdict) {
+  return verdict.primary ? std::string(to_string(verdict.primary->entry->failure_class)) : "ok";
+}
+
+// Prefixes every line the way GitHub's web log shows it.
+std::string with_timestamps(const std::string& log) {
+  std::istringstream in(log);
+  std::string line;
+  std::string out;
+  while (std::getline(in, line)) {
+    out += "2026-11-27T10:15:02.1234567Z " + line + "\n";
+  }
+  return out;
+}
+
+TEST(Classifier, TheOriginalIncidentLineIsA7403AuthorizationFailure) {
+  Verdict verdict = classify("Executing migrations\n" + k_incident + "\n");
+  ASSERT_FALSE(verdict.ok);
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(verdict.primary->code, 7403);
+  EXPECT_EQ(verdict.primary->resource, "/accounts/***/d1/database/***");
+  EXPECT_EQ(verdict.primary->line, 2u);
+  EXPECT_EQ(verdict.primary->evidence, k_incident);
+  EXPECT_FALSE(verdict.primary->entry->retryable);
+}
+
+TEST(Classifier, AColouredBoxWithIndentedNotes) {
+  std::string log = k_red_error_prefix +
+                    "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed."
+                    "\x1b[0m\n\n  Authentication error [code: 10000]\n\n\n"
+                    "\xF0\x9F\x93\x8E It looks like you are authenticating Wrangler via a custom "
+                    "API token set in an environment variable.\n";
+  Verdict verdict = classify(log);
+  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(verdict.primary->code, 10000);
+  EXPECT_EQ(verdict.primary->line, 3u);
+  EXPECT_EQ(verdict.primary->evidence, "Authentication error [code: 10000]");
+}
+
+TEST(Classifier, TheWindowsErrorIcon) {
+  Verdict verdict = classify(
+      "X [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/w) failed.\n\n"
+      "  Please wait and consider throttling your request speed [code: 971]\n");
+  EXPECT_EQ(class_of(verdict), "rate_limit");
+  EXPECT_EQ(verdict.primary->code, 971);
+  EXPECT_TRUE(verdict.primary->entry->retryable);
+}
+
+TEST(Classifier, ACodeWrappedOntoTheNextLine) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/d1/database/b/query) "
+      "failed.\n\n  The given account is not valid or is not authorized to access this service "
+      "[code:\n  7403]\n");
+  EXPECT_EQ(verdict.primary->code, 7403);
+  EXPECT_EQ(class_of(verdict), "authorization");
+}
+
+TEST(Classifier, ACodeWrappedOntoAnUnindentedLine) {
+  Verdict verdict = classify(k_incident.substr(0, k_incident.size() - 6) + "\n7403]\n");
+  EXPECT_EQ(verdict.primary->code, 7403);
+}
+
+TEST(Classifier, GithubTimestampsOnEveryLine) {
+  Verdict verdict = classify(with_timestamps(wrangler_fixture("d1-apply-7403")));
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(verdict.primary->code, 7403);
+}
+
+TEST(Classifier, ReWrappedByAnotherActionWithAnErrorPrefix) {
+  Verdict verdict = classify("Error: " + k_incident + "\n");
+  EXPECT_EQ(verdict.primary->code, 7403);
+}
+
+TEST(Classifier, SuccessfulRunWithSuspiciousNamesIsOk) {
+  // What `grep -qiE 'not authorized|7403'` got wrong.
+  Verdict verdict = classify(
+      "Migrations to be applied:\n"
+      "\xE2\x94\x82 0002_audit_7403_not_authorized.sql \xE2\x94\x82\n"
+      "INSERT INTO log VALUES ('Authentication error [code: 10000]');\n"
+      "\xE2\x94\x82 0002_audit_7403_not_authorized.sql \xE2\x94\x82 \xE2\x9C\x85 \xE2\x94\x82\n");
+  EXPECT_TRUE(verdict.ok);
+  EXPECT_FALSE(verdict.primary.has_value());
+}
+
+TEST(Classifier, RecordedSuccessfulMigrationWhoseNamesContain7403IsOk) {
+  std::string log = wrangler_fixture("d1-apply-ok");
+  ASSERT_NE(log.find("7403"), std::string::npos) << "the fixture must contain the bait";
+  EXPECT_TRUE(classify(log).ok);
+}
+
+TEST(Classifier, FirstRecognisedBoxIsPrimaryAndTheRestAreKept) {
+  std::string box_10000 =
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (%s) failed.\n\n"
+      "  Authentication error [code: 10000]\n\n";
+  std::string first = box_10000;
+  first.replace(first.find("%s"), 2, "/accounts/a/d1/database/b/query");
+  std::string second = box_10000;
+  second.replace(second.find("%s"), 2, "/user/tokens/verify");
+  Verdict verdict = classify(first + second);
+  ASSERT_FALSE(verdict.ok);
+  EXPECT_EQ(verdict.primary->resource, "/accounts/a/d1/database/b/query");
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_EQ(verdict.others[0].resource, "/user/tokens/verify");
+}
+
+TEST(Classifier, AnUnknownBoxBeforeAKnownOneIsNotPrimary) {
+  Verdict verdict =
+      classify("\xE2\x9C\x98 [ERROR] Something nobody has seen before\n" + k_incident + "\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_EQ(verdict.others[0].entry->failure_class, FailureClass::unknown);
+}
+
+TEST(Classifier, AnUnknownBoxAloneIsStillAFailure) {
+  Verdict verdict = classify("\xE2\x9C\x98 [ERROR] Something nobody has seen before\n");
+  EXPECT_FALSE(verdict.ok);
+  EXPECT_EQ(class_of(verdict), "unknown");
+}
+
+TEST(Classifier, TheMigrationWrapperNamesTheFileOfTheRealError) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Migration 0001_init.sql failed with the following errors:\n"
+      "\xE2\x9C\x98 [ERROR] The given account is not valid or is not authorized to access this "
+      "service [code: 7403]\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(verdict.primary->entry->id, "d1-permission-denied");
+  EXPECT_EQ(verdict.primary->migration, "0001_init.sql");
+  EXPECT_TRUE(verdict.others.empty());
+}
+
+TEST(Classifier, ALocalSqlErrorIsAMigrationSqlFailureInThatFile) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Migration 0002_broken.sql failed with the following errors:\n"
+      "\xE2\x9C\x98 [ERROR] near \"CREAT\": syntax error at offset 0: SQLITE_ERROR\n");
+  EXPECT_EQ(class_of(verdict), "migration_sql");
+  EXPECT_EQ(verdict.primary->migration, "0002_broken.sql");
+  EXPECT_EQ(verdict.primary->code, std::nullopt);
+}
+
+TEST(Classifier, AFailedRowInTheMigrationsTableFailsTheStepWithoutABox) {
+  Verdict verdict = classify(
+      "\xE2\x94\x82 0001_init.sql   \xE2\x94\x82 \xE2\x9C\x85 \xE2\x94\x82\n"
+      "\xE2\x94\x82 0002_users.sql  \xE2\x94\x82 \xE2\x9D\x8C \xE2\x94\x82\n");
+  ASSERT_FALSE(verdict.ok);
+  EXPECT_EQ(class_of(verdict), "migration_sql");
+  EXPECT_EQ(verdict.primary->migration, "0002_users.sql");
+  EXPECT_EQ(verdict.primary->line, 2u);
+}
+
+TEST(Classifier, WarningsAloneAreNotAFailure) {
+  Verdict verdict = classify(
+      "\xE2\x96\xB2 [WARNING] A fetch request failed, likely due to a connectivity issue.\n\n"
+      "  Common causes:\n    - Firewall\n");
+  EXPECT_TRUE(verdict.ok);
+  ASSERT_EQ(verdict.warnings.size(), 1u);
+  EXPECT_EQ(verdict.warnings[0].line, 1u);
+}
+
+TEST(Classifier, BoxesOnBothStreamsInterleaved) {
+  Classifier classifier(builtin_catalogue());
+  classifier.feed_line(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/scripts/w) failed.",
+      Stream::err);
+  classifier.feed_line("Getting User settings...", Stream::out);
+  classifier.feed_line("", Stream::err);
+  classifier.feed_line("  Authentication error [code: 10000]", Stream::err);
+  Verdict verdict = classifier.finish();
+  EXPECT_EQ(verdict.primary->code, 10000);
+  EXPECT_EQ(verdict.primary->line, 4u);
+}
+
+TEST(Classifier, MaskedSecretsInThePathKeepTheProductScope) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/***/d1/database/***/query) "
+      "failed.\n\n  no such table: users: SQLITE_ERROR [code: 7500]\n");
+  EXPECT_EQ(class_of(verdict), "migration_sql");
+}
+
+TEST(Classifier, FindingsAreCappedSoMemoryStaysBounded) {
+  Classifier classifier(builtin_catalogue());
+  for (int i = 0; i < 10000; ++i) {
+    classifier.feed_line(k_incident);
+  }
+  Verdict verdict = classifier.finish();
+  EXPECT_EQ(verdict.others.size() + 1, Classifier::k_max_findings);
+  EXPECT_EQ(verdict.others_dropped, 10000 - Classifier::k_max_findings);
+  EXPECT_EQ(verdict.lines, 10000u);
+}
+
+TEST(Classifier, AnEndlessBoxKeepsBoundedText) {
+  Classifier classifier(builtin_catalogue());
+  classifier.feed_line("\xE2\x9C\x98 [ERROR] Something failed");
+  for (int i = 0; i < 100000; ++i) {
+    classifier.feed_line("  more detail that goes on and on");
+  }
+  classifier.feed_line("  [code: 7403]");
+  Verdict verdict = classifier.finish();
+  EXPECT_FALSE(verdict.ok);
+  EXPECT_LE(verdict.primary->evidence.size(), Classifier::k_max_block_text);
+}
+
+struct RecordedCase {
+  const char* fixture;
+  const char* failure_class;  // "ok" for success
+  std::optional<int> code;
+};
+
+void PrintTo(const RecordedCase& c, std::ostream* os) { *os << c.fixture; }
+
+class RecordedWranglerOutput : public ::testing::TestWithParam<RecordedCase> {};
+
+TEST_P(RecordedWranglerOutput, IsClassifiedAsExpected) {
+  const RecordedCase& c = GetParam();
+  Verdict verdict = classify(wrangler_fixture(c.fixture));
+  EXPECT_EQ(class_of(verdict), c.failure_class);
+  if (verdict.primary) {
+    EXPECT_EQ(verdict.primary->code, c.code);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, RecordedWranglerOutput,
+    ::testing::Values(RecordedCase{"d1-apply-ok", "ok", std::nullopt},
+                      RecordedCase{"d1-apply-7403", "authorization", 7403},
+                      RecordedCase{"d1-apply-7403-on-migration", "authorization", 7403},
+                      RecordedCase{"d1-apply-10000", "authentication", 10000},
+                      RecordedCase{"d1-apply-429-971", "rate_limit", 971},
+                      RecordedCase{"d1-apply-429-text-1015", "rate_limit", std::nullopt},
+                      RecordedCase{"d1-apply-500-10013", "transient", 10013},
+                      RecordedCase{"d1-apply-502-html", "transient", std::nullopt},
+                      RecordedCase{"d1-apply-conn-refused", "network", std::nullopt},
+                      RecordedCase{"d1-apply-no-token", "authentication", std::nullopt},
+                      RecordedCase{"d1-apply-remote-sql-error", "migration_sql", 7500},
+                      RecordedCase{"d1-local-broken", "migration_sql", std::nullopt},
+                      RecordedCase{"deploy-ok", "ok", std::nullopt},
+                      RecordedCase{"deploy-upload-7403", "authorization", 7403},
+                      RecordedCase{"deploy-upload-10000", "authentication", 10000},
+                      RecordedCase{"deploy-upload-500-then-ok", "ok", std::nullopt}),
+    [](const ::testing::TestParamInfo<RecordedCase>& param_info) {
+      // "d1-apply-7403" -> "D1Apply7403": test names carry no underscores.
+      std::string name;
+      bool upper = true;
+      for (const char* p = param_info.param.fixture; *p; ++p) {
+        if (*p == '-') {
+          upper = true;
+          continue;
+        }
+        name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(*p))) : *p;
+        upper = false;
+      }
+      return name;
+    });
+
+}  // namespace
+}  // namespace cfdeploy

@@ -1,0 +1,106 @@
+// The command line as users meet it: the built binary run as a child process.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.h"
+#include "support/run_command.h"
+
+namespace cfdeploy {
+namespace {
+
+using testing::CommandResult;
+using testing::run_cfdeploy;
+
+const std::string k_incident =
+    "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/***/d1/database/***) failed. "
+    "The given account is not valid or is not authorized to access this service [code: 7403]\n";
+
+nlohmann::json parse_json(const CommandResult& result) { return nlohmann::json::parse(result.out); }
+
+TEST(Cli, ExplainJsonForTheIncidentLineOnStandardInput) {
+  CommandResult result = run_cfdeploy({"explain", "--format", "json", "-"}, k_incident);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  nlohmann::json json = parse_json(result);
+  EXPECT_EQ(json["ok"], false);
+  EXPECT_EQ(json["class"], "authorization");
+  EXPECT_EQ(json["code"], 7403);
+  EXPECT_EQ(json["evidence"]["line"], 1);
+}
+
+TEST(Cli, ExplainJsonForARecorded10000Box) {
+  std::string log = testing::wrangler_fixture("deploy-upload-10000");
+  CommandResult result = run_cfdeploy({"explain", "--format=json"}, log);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  nlohmann::json json = parse_json(result);
+  EXPECT_EQ(json["class"], "authentication");
+  EXPECT_EQ(json["code"], 10000);
+}
+
+TEST(Cli, ExplainReadsAFileAndReportsSuccess) {
+  CommandResult result =
+      run_cfdeploy({"explain", "--format", "json",
+                    testing::source_path("tests/fixtures/wrangler/d1-apply-ok.log")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  nlohmann::json json = parse_json(result);
+  EXPECT_EQ(json["ok"], true);
+  EXPECT_TRUE(json["class"].is_null());
+}
+
+TEST(Cli, ExplainTextIsUncolouredWhenPiped) {
+  CommandResult result = run_cfdeploy({"explain", "-"}, k_incident);
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("How to fix it:"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos);
+}
+
+TEST(Cli, AnUnreadableLogExitsOneAndNamesIt) {
+  CommandResult result = run_cfdeploy({"explain", "/nonexistent/ci.log"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("cfdeploy: error: cannot open log '/nonexistent/ci.log'"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(Cli, ABadFormatIsAUsageError) {
+  CommandResult result = run_cfdeploy({"explain", "--format", "yaml", "-"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--format"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("cfdeploy --help"), std::string::npos);
+}
+
+TEST(Cli, AnUnknownCommandIsAUsageError) {
+  CommandResult result = run_cfdeploy({"explode"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("explode"), std::string::npos) << result.err;
+}
+
+TEST(Cli, NoCommandIsAUsageError) { EXPECT_EQ(run_cfdeploy({}).exit_code, 2); }
+
+TEST(Cli, HelpExitsZero) {
+  CommandResult result = run_cfdeploy({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("explain"), std::string::npos);
+}
+
+TEST(Cli, VersionNamesTheVersionAndCommit) {
+  CommandResult result = run_cfdeploy({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("cfdeploy 0.1.0 (commit "), std::string::npos) << result.out;
+}
+
+TEST(Cli, CodesJsonListsTheCatalogue) {
+  CommandResult result = run_cfdeploy({"codes", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_GE(parse_json(result)["entries"].size(), 40u);
+}
+
+TEST(Cli, CodesMarkdownIsTheCommittedDoc) {
+  CommandResult result = run_cfdeploy({"codes", "--format", "md"});
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(result.out == testing::read_source_file("docs/errors.md"));
+}
+
+}  // namespace
+}  // namespace cfdeploy

@@ -1,0 +1,45 @@
+#include "error_facts.h"
+
+#include <gtest/gtest.h>
+
+namespace cfdeploy {
+namespace {
+
+TEST(ErrorFacts, ExtractsEveryCodeInOrder) {
+  EXPECT_EQ(extract_codes("Invalid request headers [code: 6003] - Invalid format [code: 6111]"),
+            (std::vector<int>{6003, 6111}));
+}
+
+TEST(ErrorFacts, ReadsACodeWrappedOntoTheNextLine) {
+  // A terminal-width wrap, after the lines of the box were joined with spaces.
+  EXPECT_EQ(extract_codes("not authorized to access this service [code:   7403]"),
+            (std::vector<int>{7403}));
+}
+
+TEST(ErrorFacts, IgnoresCodeMarkersWithoutANumber) {
+  EXPECT_TRUE(extract_codes("[code: ] [code:abc] [code: 12").empty());
+}
+
+TEST(ErrorFacts, ResourceFromTheApiHeadline) {
+  EXPECT_EQ(
+      extract_resource("A request to the Cloudflare API (/accounts/***/d1/database/***/query) "
+                       "failed. The given account is not valid [code: 7403]"),
+      "/accounts/***/d1/database/***/query");
+}
+
+TEST(ErrorFacts, ResourceAndStatusFromAMalformedResponseNote) {
+  std::string text =
+      "Received a malformed response from the API <html> ... (length = 155) "
+      "POST /accounts/A/d1/database/B/query -> 502 Bad Gateway";
+  EXPECT_EQ(extract_resource(text), "/accounts/A/d1/database/B/query");
+  EXPECT_EQ(extract_status(text), 502);
+}
+
+TEST(ErrorFacts, NoStatusWithoutAnArrow) {
+  EXPECT_EQ(extract_status("A request to the Cloudflare API (/x) failed. [code: 10000]"),
+            std::nullopt);
+  EXPECT_EQ(extract_status("value -> 12345 units"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cfdeploy
