@@ -31,8 +31,9 @@ constexpr std::array<BoxMarker, 4> k_box_markers = {{
     {"! [WARNING]", true},
 }};
 
-constexpr std::string_view k_failed_mark = "\xE2\x9D\x8C";  // ❌
-constexpr std::string_view k_table_bar = "\xE2\x94\x82";    // │
+constexpr std::string_view k_failed_mark = "\xE2\x9D\x8C";   // ❌
+constexpr std::string_view k_applied_mark = "\xE2\x9C\x85";  // ✅
+constexpr std::string_view k_table_bar = "\xE2\x94\x82";     // │
 constexpr std::string_view k_wrapper_start = "Migration ";
 constexpr std::string_view k_wrapper_end = " failed with the following errors";
 constexpr size_t k_max_blank_lines_in_box = 3;
@@ -107,9 +108,7 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
     }
     close_block(block);
   }
-  if (m_clean.find(k_failed_mark) != std::string::npos) {
-    note_failed_migration_row(m_clean);
-  }
+  note_migration_row(m_clean);
 }
 
 void Classifier::start_block(Block& block, std::string_view headline, bool warning) {
@@ -198,14 +197,27 @@ void Classifier::add_finding(Finding finding) {
   m_findings.push_back(std::move(finding));
 }
 
-// A row of wrangler's migrations table marked ❌: "│ 0002_x.sql │ ❌ │".
-void Classifier::note_failed_migration_row(std::string_view line) {
-  if (m_failed_row || line.find(k_table_bar) == std::string_view::npos) {
+// A row of wrangler's migrations status table: "│ 0002_x.sql │ ❌ │" or "… ✅ …".
+void Classifier::note_migration_row(std::string_view line) {
+  size_t bar = line.find(k_table_bar);
+  if (bar == std::string_view::npos) {
     return;
   }
-  std::string_view rest = line.substr(line.find(k_table_bar) + k_table_bar.size());
+  bool failed = line.find(k_failed_mark) != std::string_view::npos;
+  bool applied = line.find(k_applied_mark) != std::string_view::npos;
+  std::string_view rest = line.substr(bar + k_table_bar.size());
   std::string_view name = trim_right(trim_left(rest.substr(0, rest.find(k_table_bar))));
-  if (name.empty() || name.find(k_failed_mark) != std::string_view::npos) {
+  if (name.empty() || failed == applied) {
+    return;
+  }
+  if (applied) {
+    // wrangler reprints the whole table after each migration.
+    if (m_applied_migrations.size() < k_max_migrations) {
+      m_applied_migrations.emplace(name);
+    }
+    return;
+  }
+  if (m_failed_row) {
     return;
   }
   Block block;
@@ -253,6 +265,7 @@ Verdict Classifier::finish() {
 
   Verdict verdict;
   verdict.lines = m_line;
+  verdict.migrations_applied = m_applied_migrations.size();
   verdict.warnings = std::move(m_warnings);
   verdict.others_dropped = m_findings_dropped;
   if (m_findings.empty()) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,7 @@ struct Verdict {
   std::vector<Finding> others;
   size_t others_dropped = 0;  // findings past the cap, counted only
   std::vector<Warning> warnings;
+  size_t migrations_applied = 0;  // ✅ rows in wrangler's migrations table
   size_t lines = 0;
   size_t truncated_lines = 0;  // set by whoever split the lines
 };
@@ -49,6 +51,7 @@ public:
   static constexpr size_t k_max_findings = 50;
   static constexpr size_t k_max_warnings = 20;
   static constexpr size_t k_max_block_text = 8 * 1024;
+  static constexpr size_t k_max_migrations = 10000;
 
   explicit Classifier(const Catalogue& catalogue);
 
@@ -79,7 +82,7 @@ private:
   void add_note(Block& block, std::string_view note);
   void close_block(Block& block);
   void add_finding(Finding finding);
-  void note_failed_migration_row(std::string_view line);
+  void note_migration_row(std::string_view line);
   void read_facts(Block& block, std::string_view line);
   Finding explain_block(const Block& block, std::string_view path_hint = {}) const;
 
@@ -90,8 +93,9 @@ private:
   std::vector<Finding> m_findings;
   size_t m_findings_dropped = 0;
   std::vector<Warning> m_warnings;
-  std::optional<Finding> m_wrapper;     // "Migration X failed with the following errors:"
-  std::optional<Finding> m_failed_row;  // a ❌ row in the migrations table
+  std::optional<Finding> m_wrapper;            // "Migration X failed with the following errors:"
+  std::optional<Finding> m_failed_row;         // a ❌ row in the migrations table
+  std::set<std::string> m_applied_migrations;  // names in ✅ rows
 };
 
 }  // namespace cfdeploy

@@ -10,9 +10,11 @@
 
 #include "build_info.h"
 #include "catalogue_doc.h"
+#include "diagnostics.h"
 #include "error.h"
 #include "log_reader.h"
 #include "report.h"
+#include "step_commands.h"
 
 namespace cfdeploy {
 namespace {
@@ -27,11 +29,6 @@ struct CodesOptions {
 };
 
 int exit_with(ExitCode code) { return static_cast<int>(code); }
-
-// Every message of our own goes through here, with one prefix.
-void print_error(const std::string& message) {
-  std::cerr << "cfdeploy: error: " << message << "\n";
-}
 
 bool stdout_wants_color() {
   const char* no_color = std::getenv("NO_COLOR");
@@ -114,6 +111,8 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   ExplainOptions explain;
   CodesOptions codes;
+  StepCommands steps;
+  add_step_commands(app, steps);
   add_explain(app, explain);
   add_codes(app, codes);
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
@@ -132,7 +131,10 @@ int run_cli(int argc, char** argv) {
   if (app.got_subcommand("explain")) {
     return run_explain(explain);
   }
-  return run_codes(codes);
+  if (app.got_subcommand("codes")) {
+    return run_codes(codes);
+  }
+  return run_step_command(steps);
 }
 
 }  // namespace cfdeploy

@@ -177,6 +177,15 @@ TEST(Classifier, AFailedRowInTheMigrationsTableFailsTheStepWithoutABox) {
   EXPECT_EQ(verdict.primary->line, 2u);
 }
 
+TEST(Classifier, CountsEachAppliedMigrationOnceThoughTheTableIsReprinted) {
+  std::string row1 = "\xE2\x94\x82 0001_a.sql \xE2\x94\x82 \xE2\x9C\x85 \xE2\x94\x82\n";
+  std::string row2 = "\xE2\x94\x82 0002_b.sql \xE2\x94\x82 \xE2\x9C\x85 \xE2\x94\x82\n";
+  Verdict verdict = classify(row1 + row1 + row2);
+  EXPECT_TRUE(verdict.ok);
+  EXPECT_EQ(verdict.migrations_applied, 2u);
+  EXPECT_EQ(classify(wrangler_fixture("d1-apply-ok")).migrations_applied, 2u);
+}
+
 TEST(Classifier, WarningsAloneAreNotAFailure) {
   Verdict verdict = classify(
       "\xE2\x96\xB2 [WARNING] A fetch request failed, likely due to a connectivity issue.\n\n"

@@ -31,36 +31,45 @@ std::string slurp_and_remove(const std::string& path) {
   return contents.str();
 }
 
-[[noreturn]] void exec_child(const std::vector<std::string>& args, const std::string& in,
-                             const std::string& out, const std::string& err,
-                             const std::vector<std::string>& extra_env) {
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (const std::string& s : strings) {
+    result.push_back(const_cast<char*>(s.c_str()));
+  }
+  result.push_back(nullptr);
+  return result;
+}
+
+[[noreturn]] void exec_child(const ProcessSpec& spec, const std::string& in, const std::string& out,
+                             const std::string& err) {
   dup2(open(in.c_str(), O_RDONLY), STDIN_FILENO);
   dup2(open(out.c_str(), O_WRONLY), STDOUT_FILENO);
   dup2(open(err.c_str(), O_WRONLY), STDERR_FILENO);
-  for (const std::string& assignment : extra_env) {
-    putenv(const_cast<char*>(assignment.c_str()));
+  if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
+    _exit(126);
   }
-  std::vector<char*> argv;
-  std::string binary = CFDEPLOY_BINARY;
-  argv.push_back(binary.data());
-  for (const std::string& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
+  std::vector<char*> argv = pointers(spec.argv);
+  if (spec.env) {
+    std::vector<char*> env = pointers(*spec.env);
+    execve(spec.argv[0].c_str(), argv.data(), env.data());
+  } else {
+    for (const std::string& assignment : spec.extra_env) {
+      putenv(const_cast<char*>(assignment.c_str()));
+    }
+    execv(spec.argv[0].c_str(), argv.data());
   }
-  argv.push_back(nullptr);
-  execv(binary.c_str(), argv.data());
   _exit(127);
 }
 
 }  // namespace
 
-CommandResult run_cfdeploy(const std::vector<std::string>& args, const std::string& stdin_text,
-                           const std::vector<std::string>& extra_env) {
-  std::string in = temp_file(stdin_text);
+CommandResult run_process(const ProcessSpec& spec) {
+  std::string in = temp_file(spec.stdin_text);
   std::string out = temp_file("");
   std::string err = temp_file("");
   pid_t pid = fork();
   if (pid == 0) {
-    exec_child(args, in, out, err, extra_env);
+    exec_child(spec, in, out, err);
   }
   int status = 0;
   waitpid(pid, &status, 0);
@@ -70,6 +79,16 @@ CommandResult run_cfdeploy(const std::vector<std::string>& args, const std::stri
   result.err = slurp_and_remove(err);
   unlink(in.c_str());
   return result;
+}
+
+CommandResult run_cfdeploy(const std::vector<std::string>& args, const std::string& stdin_text,
+                           const std::vector<std::string>& extra_env) {
+  ProcessSpec spec;
+  spec.argv = {CFDEPLOY_BINARY};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.extra_env = extra_env;
+  spec.stdin_text = stdin_text;
+  return run_process(spec);
 }
 
 }  // namespace cfdeploy::testing

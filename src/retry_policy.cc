@@ -1,0 +1,56 @@
+#include "retry_policy.h"
+
+#include <algorithm>
+
+namespace cfdeploy {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string seconds_text(milliseconds delay) {
+  long tenths = static_cast<long>(delay.count() / 100);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+// Doubles per attempt, capped, then spread over [75 %, 125 %) so parallel
+// jobs that failed together do not retry together.
+milliseconds backoff(const RetryPolicy& policy, int attempt, double jitter) {
+  milliseconds delay = policy.base_delay;
+  for (int i = 1; i < attempt && delay < policy.max_delay; ++i) {
+    delay *= 2;
+  }
+  delay = std::min(delay, policy.max_delay);
+  auto spread = static_cast<double>(delay.count()) * (0.75 + 0.5 * jitter);
+  return milliseconds(static_cast<long>(spread));
+}
+
+RetryDecision no(std::string reason) { return RetryDecision{false, milliseconds(0), reason}; }
+
+}  // namespace
+
+RetryDecision decide_retry(const RetryPolicy& policy, const FailedAttempt& attempt, double jitter) {
+  if (!attempt.retryable) {
+    return no("not retried: a retry cannot fix a " + attempt.class_name + " failure");
+  }
+  if (attempt.number > policy.max_retries) {
+    return no("not retried: all " + std::to_string(policy.max_retries + 1) +
+              " attempts were used (--retries " + std::to_string(policy.max_retries) + ")");
+  }
+  milliseconds delay = backoff(policy, attempt.number, jitter);
+  if (attempt.retry_after) {
+    if (*attempt.retry_after > policy.max_retry_after) {
+      return no("not retried: the API asked to wait " + seconds_text(*attempt.retry_after) +
+                ", longer than cfdeploy waits");
+    }
+    delay = std::max(delay, *attempt.retry_after);
+  }
+  if (attempt.time_left && delay >= *attempt.time_left) {
+    return no("not retried: waiting " + seconds_text(delay) + " would pass the --timeout");
+  }
+  return RetryDecision{true, delay,
+                       "retrying a " + attempt.class_name + " failure in " + seconds_text(delay) +
+                           " (attempt " + std::to_string(attempt.number + 1) + " of " +
+                           std::to_string(policy.max_retries + 1) + ")"};
+}
+
+}  // namespace cfdeploy

@@ -1,0 +1,104 @@
+#include "step_report.h"
+
+#include <sstream>
+
+#include "report.h"
+
+namespace cfdeploy {
+namespace {
+
+using nlohmann::json;
+
+json attempt_json(const AttemptRecord& attempt) {
+  return json{
+      {"number", attempt.number},
+      {"exit_status", attempt.exit_status},
+      {"timed_out", attempt.timed_out},
+      {"class", attempt.failure_class ? json(to_string(*attempt.failure_class)) : json(nullptr)},
+      {"code", attempt.code ? json(*attempt.code) : json(nullptr)},
+      {"duration_ms", attempt.duration.count()},
+  };
+}
+
+std::string outcome(const StepResult& result) {
+  if (result.cancelled_by != 0) {
+    return "cancelled";
+  }
+  return result.ok() ? "success" : "failure";
+}
+
+std::string attempts_text(const StepResult& result) {
+  size_t count = result.attempts.size();
+  return std::to_string(count) + (count == 1 ? " attempt" : " attempts");
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << static_cast<double>(duration.count()) / 1000.0 << " s";
+  return out.str();
+}
+
+}  // namespace
+
+json step_report_json(const StepResult& result, const std::vector<std::string>& command) {
+  json report = verdict_to_json(result.verdict);
+  json attempts = json::array();
+  for (const AttemptRecord& attempt : result.attempts) {
+    attempts.push_back(attempt_json(attempt));
+  }
+  report["outcome"] = outcome(result);
+  report["command"] = command;
+  report["attempts"] = attempts;
+  report["exit_code"] = result.exit_code;
+  report["timed_out"] = result.timed_out;
+  report["cancelled_by_signal"] = result.cancelled_by;
+  report["retry_note"] = result.retry_note;
+  report["deployment_url"] =
+      result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
+  report["migrations_applied"] = result.verdict.migrations_applied;
+  report["duration_ms"] = result.duration.count();
+  return report;
+}
+
+std::string step_summary_text(const StepResult& result) {
+  std::ostringstream out;
+  if (result.cancelled_by != 0) {
+    out << "cfdeploy: cancelled by signal " << result.cancelled_by << " after "
+        << attempts_text(result) << "; exit status " << result.exit_code << "\n";
+    return out.str();
+  }
+  if (result.ok()) {
+    out << "cfdeploy: succeeded after " << attempts_text(result) << " in "
+        << seconds_text(result.duration);
+    if (!result.deployment_url.empty()) {
+      out << "; deployed to " << result.deployment_url;
+    }
+    if (result.verdict.migrations_applied > 0) {
+      out << "; " << result.verdict.migrations_applied << " migration(s) applied";
+    }
+    out << "\n";
+    return out.str();
+  }
+  const Finding& finding = *result.verdict.primary;
+  out << "cfdeploy: failed after " << attempts_text(result) << " (exit status " << result.exit_code
+      << "): " << to_string(finding.entry->failure_class);
+  if (finding.code) {
+    out << ", code " << *finding.code;
+  }
+  out << " - " << finding.entry->title << "\n";
+  out << "cfdeploy: evidence: " << finding.evidence << "\n";
+  if (!finding.migration.empty()) {
+    out << "cfdeploy: migration: " << finding.migration << "\n";
+  }
+  out << "cfdeploy: how to fix it:\n";
+  for (size_t i = 0; i < finding.entry->guidance.size(); ++i) {
+    out << "  " << i + 1 << ". " << finding.entry->guidance[i] << "\n";
+  }
+  if (!result.retry_note.empty()) {
+    out << "cfdeploy: " << result.retry_note << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace cfdeploy

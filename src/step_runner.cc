@@ -1,0 +1,217 @@
+#include "step_runner.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "error_facts.h"
+#include "line_splitter.h"
+#include "wrangler_output.h"
+
+namespace cfdeploy {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Echoes the child's bytes untouched and feeds each stream's lines to one
+// classifier.
+class ClassifyingSink : public OutputSink {
+public:
+  ClassifyingSink(const Catalogue& catalogue, std::function<void(Stream, std::string_view)>& echo)
+      : m_classifier(catalogue),
+        m_echo(echo),
+        m_out([this](std::string_view line) { m_classifier.feed_line(line, Stream::out); }),
+        m_err([this](std::string_view line) { m_classifier.feed_line(line, Stream::err); }) {}
+
+  void on_output(Stream stream, std::string_view bytes) override {
+    m_echo(stream, bytes);
+    (stream == Stream::out ? m_out : m_err).feed(bytes);
+  }
+
+  Verdict finish() {
+    m_out.finish();
+    m_err.finish();
+    Verdict verdict = m_classifier.finish();
+    verdict.truncated_lines = m_out.truncated_lines() + m_err.truncated_lines();
+    return verdict;
+  }
+
+private:
+  Classifier m_classifier;
+  std::function<void(Stream, std::string_view)>& m_echo;
+  LineSplitter m_out;
+  LineSplitter m_err;
+};
+
+// A private file for wrangler's ND-JSON output (WRANGLER_OUTPUT_FILE_PATH).
+class OutputFile {
+public:
+  explicit OutputFile(const std::string& dir) : m_path(dir + "/cfdeploy-wrangler-XXXXXX") {
+    int fd = mkstemp(m_path.data());
+    if (fd < 0) {
+      m_path.clear();
+      return;
+    }
+    close(fd);
+  }
+  ~OutputFile() {
+    if (!m_path.empty()) {
+      unlink(m_path.c_str());
+    }
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  const std::string& path() const { return m_path; }
+
+private:
+  std::string m_path;
+};
+
+Finding synthetic_finding(const Catalogue& catalogue, ErrorFacts facts, std::string evidence) {
+  const CatalogueEntry* entry = catalogue.best_match(facts);
+  Finding finding;
+  finding.entry = entry != nullptr ? entry : &Catalogue::unknown_entry();
+  finding.code = facts.code;
+  if (facts.code) {
+    finding.codes = {*facts.code};
+  }
+  finding.resource = facts.resource;
+  finding.headline = facts.text;
+  finding.evidence = std::move(evidence);
+  return finding;
+}
+
+// "3 s", or "0.5 s" when there is a fraction.
+std::string seconds(milliseconds duration) {
+  long tenths = static_cast<long>(duration.count() / 100);
+  char text[32];
+  if (tenths % 10 == 0) {
+    std::snprintf(text, sizeof(text), "%ld s", tenths / 10);
+  } else {
+    std::snprintf(text, sizeof(text), "%ld.%ld s", tenths / 10, tenths % 10);
+  }
+  return text;
+}
+
+// Decides the attempt's verdict from what was printed, what wrangler wrote to
+// its output file and how the child ended. The exit code alone is not
+// trusted: wrangler has exited 0 after printing an error.
+Verdict judge_attempt(Verdict verdict, const WranglerOutput& output, const ChildExit& exit,
+                      const StepOptions& options, const Catalogue& catalogue) {
+  auto fail_with = [&](Finding finding) {
+    if (verdict.primary) {
+      verdict.others.insert(verdict.others.begin(), *verdict.primary);
+    }
+    verdict.ok = false;
+    verdict.primary = std::move(finding);
+  };
+  if (exit.timed_out) {
+    std::string text = "cfdeploy: the step timed out after " + seconds(*options.timeout);
+    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text));
+  } else if (!verdict.primary && output.command_failed) {
+    std::string text = output.failed_message;
+    if (output.failed_code) {
+      text += " [code: " + std::to_string(*output.failed_code) + "]";
+    }
+    ErrorFacts facts{output.failed_code, std::string(extract_resource(text)), {}, text};
+    fail_with(synthetic_finding(catalogue, facts, "wrangler's output file: " + text));
+  } else if (!verdict.primary && exit.shell_status() != 0) {
+    std::string text = "the command exited with status " + std::to_string(exit.shell_status()) +
+                       " without an error cfdeploy recognises";
+    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text));
+  }
+  return verdict;
+}
+
+std::optional<milliseconds> time_left(const StepOptions& options, Clock::time_point start) {
+  if (!options.timeout) {
+    return std::nullopt;
+  }
+  auto used = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return std::max(milliseconds(0), *options.timeout - used);
+}
+
+AttemptRecord record_attempt(int number, const Verdict& verdict, const ChildExit& exit) {
+  AttemptRecord record;
+  record.number = number;
+  record.exit_status = exit.shell_status();
+  record.timed_out = exit.timed_out;
+  record.duration = exit.duration;
+  if (verdict.primary) {
+    record.failure_class = verdict.primary->entry->failure_class;
+    record.code = verdict.primary->code;
+  }
+  return record;
+}
+
+// The child's own status when it failed; 1 when it claimed success.
+int step_exit_code(const Verdict& verdict, const ChildExit& exit) {
+  if (verdict.ok) {
+    return 0;
+  }
+  return exit.shell_status() != 0 ? exit.shell_status() : 1;
+}
+
+}  // namespace
+
+Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
+  StepResult result;
+  Clock::time_point start = Clock::now();
+  for (int number = 1;; ++number) {
+    OutputFile output_file(context.temp_dir);
+    SpawnRequest request{options.argv, options.extra_env, options.working_directory,
+                         time_left(options, start), options.kill_grace};
+    if (!output_file.path().empty()) {
+      request.extra_env.push_back("WRANGLER_OUTPUT_FILE_PATH=" + output_file.path());
+    }
+    ClassifyingSink sink(context.catalogue, context.echo);
+    Result<ChildExit> exit = context.runner.run(request, sink);
+    if (!exit) {
+      return exit.error();
+    }
+    WranglerOutput output = read_wrangler_output(output_file.path());
+    result.verdict = judge_attempt(sink.finish(), output, exit.value(), options, context.catalogue);
+    result.attempts.push_back(record_attempt(number, result.verdict, exit.value()));
+    result.exit_code = step_exit_code(result.verdict, exit.value());
+    if (!output.deployment_url.empty()) {
+      result.deployment_url = output.deployment_url;
+    }
+    if (result.verdict.ok) {
+      break;
+    }
+    if (exit.value().forwarded_signal != 0) {
+      result.cancelled_by = exit.value().forwarded_signal;
+      result.exit_code = 128 + result.cancelled_by;
+      break;
+    }
+    if (exit.value().timed_out) {
+      result.timed_out = true;
+      result.retry_note = "not retried: the step used up its --timeout";
+      break;
+    }
+    const CatalogueEntry& entry = *result.verdict.primary->entry;
+    std::optional<milliseconds> retry_after;
+    if (output.retry_after_ms) {
+      retry_after = milliseconds(*output.retry_after_ms);
+    }
+    FailedAttempt failed{number, entry.retryable, std::string(to_string(entry.failure_class)),
+                         retry_after, time_left(options, start)};
+    RetryDecision decision = decide_retry(options.retry, failed, context.jitter());
+    result.retry_note = decision.reason;
+    if (!decision.retry) {
+      break;
+    }
+    context.note(decision.reason);
+    if (int signal = context.sleep(decision.delay); signal != 0) {
+      result.cancelled_by = signal;
+      result.exit_code = 128 + signal;
+      break;
+    }
+  }
+  result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return result;
+}
+
+}  // namespace cfdeploy

@@ -1,0 +1,72 @@
+// Running one CI step to a verdict: spawn the command, echo its output live
+// while classifying it, read wrangler's structured output, decide whether a
+// retry can help, and try again within the limits. Processes, sleeping and
+// randomness come in through StepContext so the logic can be tested alone.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalogue.h"
+#include "classifier.h"
+#include "error.h"
+#include "process.h"
+#include "retry_policy.h"
+
+namespace cfdeploy {
+
+struct StepOptions {
+  std::vector<std::string> argv;
+  std::vector<std::string> extra_env;
+  std::string working_directory;
+  RetryPolicy retry;
+  std::optional<std::chrono::milliseconds> timeout;  // for all attempts together
+  std::chrono::milliseconds kill_grace{5000};
+};
+
+struct AttemptRecord {
+  int number = 1;
+  int exit_status = 0;  // shell convention
+  bool timed_out = false;
+  std::optional<FailureClass> failure_class;  // nullopt: the attempt succeeded
+  std::optional<int> code;
+  std::chrono::milliseconds duration{0};
+};
+
+struct StepResult {
+  Verdict verdict;  // of the last attempt
+  std::vector<AttemptRecord> attempts;
+  int exit_code = 0;
+  bool timed_out = false;
+  int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
+  std::string deployment_url;
+  std::string retry_note;  // why the last failure was, or was not, retried
+  std::chrono::milliseconds duration{0};
+
+  bool ok() const { return exit_code == 0; }
+};
+
+struct StepContext {
+  ProcessRunner& runner;
+  const Catalogue& catalogue;
+  /// Where the child's bytes go as they arrive (our stdout/stderr).
+  std::function<void(Stream, std::string_view)> echo;
+  /// Our own progress notes ("retrying in 2.0 s").
+  std::function<void(const std::string&)> note;
+  /// Waits; returns a signal number if the wait was cut short by one.
+  std::function<int(std::chrono::milliseconds)> sleep;
+  /// Uniform in [0, 1), for backoff jitter.
+  std::function<double()> jitter;
+  /// Directory for wrangler's output files.
+  std::string temp_dir = "/tmp";
+};
+
+/// Runs the step until it succeeds or a retry cannot help. An Error means the
+/// command could not be started at all.
+Result<StepResult> run_step(const StepOptions& options, StepContext& context);
+
+}  // namespace cfdeploy

@@ -1,0 +1,44 @@
+// Building wrangler command lines: where wrangler is (the way users expect
+// it to be found) and the arguments of `deploy` and `d1 migrations apply`.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cfdeploy {
+
+/// The wrangler release cfdeploy is tested with, used when none is installed.
+inline constexpr std::string_view k_pinned_wrangler_version = "4.86.0";
+
+struct WranglerSearch {
+  std::string user_command;  // --wrangler "CMD", split on whitespace; wins when set
+  std::string project_dir;   // where node_modules/.bin/wrangler is looked for
+  std::string path_env;      // $PATH
+};
+
+/// The argv prefix that runs wrangler: --wrangler, else the project's
+/// node_modules/.bin/wrangler, else `wrangler` on PATH, else npx with the
+/// pinned version.
+std::vector<std::string> locate_wrangler(
+    const WranglerSearch& search, const std::function<bool(const std::string&)>& is_executable);
+
+/// Splits a command on spaces and tabs (no quoting, no shell).
+std::vector<std::string> split_command(std::string_view command);
+
+/// `deploy [--env E] [extra…]`
+std::vector<std::string> deploy_args(const std::string& environment,
+                                     const std::vector<std::string>& extra);
+
+struct MigrateTarget {
+  bool local = false;
+  std::string persist_to;  // local only: where the local D1 lives
+};
+
+/// `d1 migrations apply DATABASE --remote|--local [--persist-to DIR] [--env E] [extra…]`
+std::vector<std::string> migrate_args(const std::string& database, const MigrateTarget& target,
+                                      const std::string& environment,
+                                      const std::vector<std::string>& extra);
+
+}  // namespace cfdeploy

@@ -1,0 +1,76 @@
+#include "wrangler_output.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace cfdeploy {
+namespace {
+
+using nlohmann::json;
+
+void read_failure(const json& entry, WranglerOutput& output) {
+  output.command_failed = true;
+  if (entry.contains("code") && entry["code"].is_number_integer()) {
+    output.failed_code = entry["code"].get<int>();
+  }
+  if (entry.contains("message") && entry["message"].is_string()) {
+    output.failed_message = entry["message"].get<std::string>();
+  }
+  if (entry.contains("retry_after_ms") && entry["retry_after_ms"].is_number()) {
+    output.retry_after_ms = entry["retry_after_ms"].get<long>();
+  }
+}
+
+void read_deployment(const json& entry, WranglerOutput& output) {
+  if (!output.deployment_url.empty()) {
+    return;
+  }
+  if (entry.contains("targets") && entry["targets"].is_array() && !entry["targets"].empty() &&
+      entry["targets"][0].is_string()) {
+    output.deployment_url = entry["targets"][0].get<std::string>();
+  } else if (entry.contains("preview_url") && entry["preview_url"].is_string()) {
+    output.deployment_url = entry["preview_url"].get<std::string>();
+  }
+}
+
+}  // namespace
+
+WranglerOutput parse_wrangler_output(std::string_view nd_json) {
+  WranglerOutput output;
+  size_t start = 0;
+  while (start < nd_json.size()) {
+    size_t end = nd_json.find('\n', start);
+    std::string_view line =
+        nd_json.substr(start, end == std::string_view::npos ? end : end - start);
+    start = end == std::string_view::npos ? nd_json.size() : end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;
+    }
+    json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!entry.is_object()) {
+      ++output.unreadable_lines;
+      continue;
+    }
+    ++output.entries;
+    std::string type = entry.value("type", "");
+    if (type == "command-failed") {
+      read_failure(entry, output);
+    } else if (type == "deploy" || type == "version-upload") {
+      read_deployment(entry, output);
+    }
+  }
+  return output;
+}
+
+WranglerOutput read_wrangler_output(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return {};
+  }
+  std::string contents(max_bytes, '\0');
+  in.read(contents.data(), static_cast<std::streamsize>(max_bytes));
+  contents.resize(static_cast<size_t>(in.gcount()));
+  return parse_wrangler_output(contents);
+}
+
+}  // namespace cfdeploy

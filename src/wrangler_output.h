@@ -1,0 +1,29 @@
+// wrangler's structured output: the ND-JSON file it writes when
+// WRANGLER_OUTPUT_FILE_PATH is set. It states the failure code and the
+// deployment URL without any scraping of the terminal output.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cfdeploy {
+
+struct WranglerOutput {
+  bool command_failed = false;
+  std::optional<int> failed_code;      // first API error code, when there was one
+  std::string failed_message;          // the error's headline
+  std::optional<long> retry_after_ms;  // newer wrangler versions only
+  std::string deployment_url;          // first target of "deploy", or a preview URL
+  size_t entries = 0;
+  size_t unreadable_lines = 0;  // lines that were not JSON objects
+};
+
+/// Parses the file's contents; unknown entry types are skipped.
+WranglerOutput parse_wrangler_output(std::string_view nd_json);
+
+/// Reads and parses the file at `path`, at most `max_bytes` of it; a missing
+/// file (wrangler wrote nothing) gives an empty result.
+WranglerOutput read_wrangler_output(const std::string& path, size_t max_bytes = 4 << 20);
+
+}  // namespace cfdeploy

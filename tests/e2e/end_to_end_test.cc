@@ -1,0 +1,310 @@
+// End to end: the built cfdeploy supervising the real wrangler (pinned in
+// tests/wrangler) against the fake Cloudflare API on loopback. Each test runs
+// in a scratch copy of tests/fixtures/project with its own HOME and caches.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fake_cloudflare.h"
+#include "support/fixtures.h"
+#include "support/run_command.h"
+
+namespace cfdeploy {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::FakeCloudflare;
+using testing::source_path;
+
+constexpr const char* k_token = "e2e-token-that-must-never-leak-0123456789";
+constexpr const char* k_account = "0123456789abcdef0123456789abcdef";
+// The start of wrangler's red error header, as it prints it even in CI.
+constexpr const char* k_raw_error_header = "\x1b[31m\xE2\x9C\x98 \x1b[41;31m[\x1b[41;97mERROR";
+
+struct StepRun {
+  CommandResult result;
+  nlohmann::json report;
+};
+
+// A loopback port with nothing listening on it.
+int closed_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class EndToEnd : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(wrangler()))
+        << "wrangler is not installed: run script/bootstrap (npm ci in tests/wrangler)";
+    char dir[] = "/tmp/cfdeploy-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    m_dir = dir;
+    fs::copy(source_path("tests/fixtures/project"), project(), fs::copy_options::recursive);
+    for (const char* sub : {"home/.config", "cache", "tmp"}) {
+      fs::create_directories(m_dir / sub);
+    }
+  }
+
+  void TearDown() override {
+    if (m_fake) {
+      m_fake->stop();
+    }
+    fs::remove_all(m_dir);
+  }
+
+  static std::string wrangler() { return source_path("tests/wrangler/node_modules/.bin/wrangler"); }
+  fs::path project() const { return m_dir / "project"; }
+
+  void add_broken_migration() {
+    fs::copy(source_path("tests/fixtures/project-broken"), project(),
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  }
+
+  void start_fake(const std::string& scenario) {
+    m_fake = std::make_unique<FakeCloudflare>(
+        testing::load_scenario_file(source_path("tests/fixtures/scenarios/" + scenario + ".json")));
+    m_fake->start();
+    m_base_url = m_fake->base_url();
+  }
+
+  void point_at_closed_port() {
+    m_base_url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/client/v4";
+  }
+
+  std::vector<std::string> environment() const {
+    std::string home = (m_dir / "home").string();
+    std::vector<std::string> env = {
+        "PATH=" + std::string(CFDEPLOY_NODE_DIR) + ":/usr/bin:/bin",
+        "HOME=" + home,
+        "XDG_CONFIG_HOME=" + home + "/.config",
+        "CLOUDFLARE_API_BASE_URL=" + m_base_url,
+        "CLOUDFLARE_ACCOUNT_ID=" + std::string(k_account),
+        "CI=true",
+        "WRANGLER_SEND_METRICS=false",
+        "WRANGLER_SEND_ERROR_REPORTS=false",
+        "CLOUDFLARE_CF_FETCH_ENABLED=false",
+        "WRANGLER_CACHE_DIR=" + (m_dir / "cache").string(),
+        "WRANGLER_LOG_PATH=" + (m_dir / "wrangler.log").string(),
+        "TMPDIR=" + (m_dir / "tmp").string(),
+        // wrangler's update check goes to the fake, never off the machine.
+        "npm_registry=" + m_base_url.substr(0, m_base_url.find("/client/v4")) + "/npm-registry/",
+    };
+    if (m_with_token) {
+      env.push_back("CLOUDFLARE_API_TOKEN=" + std::string(k_token));
+    }
+    return env;
+  }
+
+  StepRun cfdeploy(std::vector<std::string> args) {
+    std::string report = (m_dir / "report.json").string();
+    args.insert(args.end(), {"--wrangler", wrangler(), "-C", project().string(), "--report", report,
+                             "--retry-delay-ms", "50"});
+    testing::ProcessSpec spec;
+    spec.argv = {CFDEPLOY_BINARY};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.env = environment();
+    StepRun run;
+    run.result = testing::run_process(spec);
+    std::ifstream in(report);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
+    EXPECT_EQ(run.result.out.find(k_token), std::string::npos) << "the token leaked to stdout";
+    EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
+    run.report = nlohmann::json::parse(text.str(), nullptr, false);
+    EXPECT_FALSE(run.report.is_discarded()) << "no report; stderr:\n" << run.result.err;
+    return run;
+  }
+
+  size_t requests_to(const std::string& path_part) const {
+    size_t count = 0;
+    for (const auto& request : m_fake->requests()) {
+      count += request.path.find(path_part) != std::string::npos ? 1 : 0;
+    }
+    return count;
+  }
+
+  fs::path m_dir;
+  std::unique_ptr<FakeCloudflare> m_fake;
+  std::string m_base_url;
+  bool m_with_token = true;
+};
+
+void expect_failure(const StepRun& run, const char* failure_class, nlohmann::json code,
+                    size_t attempts) {
+  EXPECT_EQ(run.report["outcome"], "failure");
+  EXPECT_EQ(run.report["class"], failure_class) << run.result.err;
+  EXPECT_EQ(run.report["code"], code);
+  EXPECT_EQ(run.report["attempts"].size(), attempts);
+  EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_EQ(run.report["exit_code"], 1);
+}
+
+using MigrateEndToEnd = EndToEnd;
+using DeployEndToEnd = EndToEnd;
+
+TEST_F(MigrateEndToEnd, SucceedsAndCountsTheAppliedMigrations) {
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["outcome"], "success");
+  EXPECT_EQ(run.report["ok"], true);
+  EXPECT_EQ(run.report["migrations_applied"], 2);
+  EXPECT_EQ(run.report["attempts"].size(), 1u);
+  // wrangler's own output reached our stdout, names containing "7403" included.
+  EXPECT_NE(run.result.out.find("0002_audit_7403_authentication_error.sql"), std::string::npos);
+  EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(MigrateEndToEnd, AD1PermissionErrorMakesExactlyOneAttempt) {
+  start_fake("d1-apply-7403");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--retries", "3"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "d1-permission-denied");
+  EXPECT_EQ(requests_to("/query"), 1u);
+  // The child's error box passed through with its bytes intact.
+  EXPECT_NE(run.result.err.find(k_raw_error_header), std::string::npos);
+  EXPECT_NE(run.result.err.find("  The given account is not valid or is not authorized to access "
+                                "this service [code: 7403]\n"),
+            std::string::npos);
+  EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"), std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith403IsNotRetried) {
+  start_fake("d1-apply-10000");
+  expect_failure(cfdeploy({"migrate", "lab-db"}), "authentication", 10000, 1);
+  EXPECT_EQ(requests_to("/query"), 1u);
+}
+
+TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith400IsNotRetried) {
+  start_fake("d1-apply-10000-400");
+  expect_failure(cfdeploy({"migrate", "lab-db"}), "authentication", 10000, 1);
+}
+
+TEST_F(MigrateEndToEnd, ARateLimitIsRetried) {
+  start_fake("d1-apply-429-971");
+  expect_failure(cfdeploy({"migrate", "lab-db", "--retries", "1"}), "rate_limit", 971, 2);
+  EXPECT_EQ(requests_to("/query"), 2u);
+}
+
+TEST_F(MigrateEndToEnd, AnEdgeRateLimitWithATextBodyIsRetried) {
+  start_fake("d1-apply-429-text-1015");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--retries", "1"});
+  expect_failure(run, "rate_limit", nullptr, 2);
+  EXPECT_EQ(run.report["http_status"], 429);
+}
+
+TEST_F(MigrateEndToEnd, AServerErrorIsRetriedUntilTheRetriesRunOut) {
+  start_fake("d1-apply-500-10013");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--retries", "2"});
+  expect_failure(run, "transient", 10013, 3);
+  EXPECT_EQ(requests_to("/query"), 3u);
+  for (const auto& attempt : run.report["attempts"]) {
+    EXPECT_EQ(attempt["code"], 10013);
+    EXPECT_EQ(attempt["exit_status"], 1);
+  }
+}
+
+TEST_F(MigrateEndToEnd, AServerErrorThenSuccessSucceedsOnTheRetry) {
+  start_fake("d1-apply-500-then-ok");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["outcome"], "success");
+  ASSERT_EQ(run.report["attempts"].size(), 2u);
+  EXPECT_EQ(run.report["attempts"][0]["class"], "transient");
+  EXPECT_TRUE(run.report["attempts"][1]["class"].is_null());
+}
+
+TEST_F(MigrateEndToEnd, ABadGatewayHtmlPageIsTransient) {
+  start_fake("d1-apply-502-html");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--retries", "0"});
+  expect_failure(run, "transient", nullptr, 1);
+  EXPECT_EQ(run.report["http_status"], 502);
+}
+
+TEST_F(MigrateEndToEnd, ARefusedConnectionIsANetworkFailure) {
+  point_at_closed_port();
+  expect_failure(cfdeploy({"migrate", "lab-db", "--retries", "1"}), "network", nullptr, 2);
+}
+
+TEST_F(MigrateEndToEnd, AMissingTokenIsAnAuthenticationFailureBeforeAnyRequest) {
+  start_fake("d1-apply-ok");
+  m_with_token = false;
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authentication", nullptr, 1);
+  EXPECT_EQ(run.report["id"], "auth-token-missing");
+  EXPECT_EQ(requests_to("/accounts/"), 0u);
+}
+
+TEST_F(MigrateEndToEnd, ARemoteSqlErrorNamesTheMigration) {
+  add_broken_migration();
+  start_fake("d1-apply-remote-sql-error");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "migration_sql", 7500, 1);
+  EXPECT_EQ(run.report["migration"], "0003_broken.sql");
+}
+
+TEST_F(MigrateEndToEnd, CheckLocalStopsABrokenMigrationBeforeTheRemoteDatabase) {
+  add_broken_migration();
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--check-local"});
+  expect_failure(run, "migration_sql", nullptr, 1);
+  EXPECT_EQ(run.report["migration"], "0003_broken.sql");
+  EXPECT_EQ(requests_to("/query"), 0u);
+  EXPECT_NE(run.result.err.find("remote database was not touched"), std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, CheckLocalThenAppliesGoodMigrationsRemotely) {
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--check-local"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(DeployEndToEnd, SucceedsAndReportsTheDeploymentUrl) {
+  start_fake("deploy-ok");
+  StepRun run = cfdeploy({"deploy"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["deployment_url"], "https://lab-worker.lab-sub.workers.dev");
+  EXPECT_NE(run.result.err.find("deployed to https://lab-worker.lab-sub.workers.dev"),
+            std::string::npos);
+}
+
+TEST_F(DeployEndToEnd, AnUploadPermissionErrorMakesOneAttempt) {
+  start_fake("deploy-upload-7403");
+  StepRun run = cfdeploy({"deploy"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "workers-permission-denied");
+}
+
+TEST_F(DeployEndToEnd, AnUploadAuthenticationErrorMakesOneAttempt) {
+  start_fake("deploy-upload-10000");
+  expect_failure(cfdeploy({"deploy"}), "authentication", 10000, 1);
+}
+
+TEST_F(DeployEndToEnd, WranglersOwnRetryOfAServerErrorIsASuccess) {
+  start_fake("deploy-upload-500-then-ok");
+  StepRun run = cfdeploy({"deploy"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["attempts"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace cfdeploy

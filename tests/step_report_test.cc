@@ -1,0 +1,76 @@
+#include "step_report.h"
+
+#include <gtest/gtest.h>
+
+namespace cfdeploy {
+namespace {
+
+StepResult failed_7403() {
+  StepResult result;
+  Finding finding;
+  finding.entry = builtin_catalogue().best_match(
+      {7403, "/accounts/a/d1/database/b/query", {}, "not authorized [code: 7403]"});
+  finding.code = 7403;
+  finding.line = 8;
+  finding.evidence = "not authorized [code: 7403]";
+  finding.migration = "0001_init.sql";
+  result.verdict.ok = false;
+  result.verdict.primary = finding;
+  AttemptRecord attempt;
+  attempt.exit_status = 1;
+  attempt.failure_class = FailureClass::authorization;
+  attempt.code = 7403;
+  attempt.duration = std::chrono::milliseconds(1200);
+  result.attempts.push_back(attempt);
+  result.exit_code = 1;
+  result.retry_note = "not retried: a retry cannot fix a authorization failure";
+  return result;
+}
+
+TEST(StepReport, JsonHasTheExplainFieldsAndTheAttempts) {
+  nlohmann::json report = step_report_json(failed_7403(), {"wrangler", "deploy"});
+  EXPECT_EQ(report["class"], "authorization");
+  EXPECT_EQ(report["code"], 7403);
+  EXPECT_EQ(report["outcome"], "failure");
+  EXPECT_EQ(report["exit_code"], 1);
+  ASSERT_EQ(report["attempts"].size(), 1u);
+  EXPECT_EQ(report["attempts"][0]["code"], 7403);
+  EXPECT_EQ(report["attempts"][0]["class"], "authorization");
+  EXPECT_EQ(report["attempts"][0]["duration_ms"], 1200);
+  EXPECT_TRUE(report["deployment_url"].is_null());
+  EXPECT_EQ(report["migrations_applied"], 0);
+  EXPECT_EQ(report["command"][1], "deploy");
+}
+
+TEST(StepReport, SummaryOfAFailureGivesClassFixAndAttempts) {
+  std::string text = step_summary_text(failed_7403());
+  EXPECT_NE(text.find("failed after 1 attempt (exit status 1): authorization, code 7403"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("migration: 0001_init.sql"), std::string::npos);
+  EXPECT_NE(text.find("  1. "), std::string::npos);
+  EXPECT_NE(text.find("not retried"), std::string::npos);
+}
+
+TEST(StepReport, SummaryOfASuccessNamesTheDeployment) {
+  StepResult result;
+  result.attempts.resize(2);
+  result.deployment_url = "https://w.sub.workers.dev";
+  result.verdict.migrations_applied = 3;
+  std::string text = step_summary_text(result);
+  EXPECT_NE(text.find("succeeded after 2 attempts"), std::string::npos) << text;
+  EXPECT_NE(text.find("deployed to https://w.sub.workers.dev"), std::string::npos);
+  EXPECT_NE(text.find("3 migration(s) applied"), std::string::npos);
+  EXPECT_EQ(step_report_json(result, {})["outcome"], "success");
+}
+
+TEST(StepReport, ACancelledStepSaysSo) {
+  StepResult result = failed_7403();
+  result.cancelled_by = 15;
+  result.exit_code = 143;
+  EXPECT_NE(step_summary_text(result).find("cancelled by signal 15"), std::string::npos);
+  EXPECT_EQ(step_report_json(result, {})["outcome"], "cancelled");
+}
+
+}  // namespace
+}  // namespace cfdeploy

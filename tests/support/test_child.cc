@@ -1,0 +1,192 @@
+// A child process with scripted behaviour for the process runner tests:
+// `test_child <behaviour> [argument]`. Each behaviour is short and
+// deterministic; unknown input exits 2 with a usage line.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+namespace {
+
+using Behaviour = std::function<int(const std::string&)>;
+
+void sleep_ms(long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+void sleep_seconds(const std::string& seconds) {
+  sleep_ms(static_cast<long>(std::atof(seconds.c_str()) * 1000));
+}
+
+void print_flushed(std::FILE* stream, const std::string& text) {
+  std::fputs(text.c_str(), stream);
+  std::fflush(stream);
+}
+
+int echo_lines(const std::string& arg) {
+  for (long i = 1; i <= std::atol(arg.c_str()); ++i) {
+    std::printf("line %ld\n", i);
+  }
+  return 0;
+}
+
+int both(const std::string&) {
+  for (int i = 1; i <= 3; ++i) {
+    print_flushed(stdout, "out " + std::to_string(i) + "\n");
+    print_flushed(stderr, "err " + std::to_string(i) + "\n");
+  }
+  return 0;
+}
+
+int kill_self(const std::string& arg) {
+  int signo = std::atoi(arg.c_str());
+  signal(signo, SIG_DFL);
+  raise(signo);
+  return 1;  // only reached if the signal did not kill us
+}
+
+int ignore_term(const std::string& arg) {
+  signal(SIGTERM, SIG_IGN);
+  sleep_seconds(arg);
+  return 0;
+}
+
+int sleep_only(const std::string& arg) {
+  sleep_seconds(arg);
+  return 0;
+}
+
+int big_line(const std::string& arg) {
+  std::string line(static_cast<size_t>(std::atol(arg.c_str())), '\0');
+  for (size_t i = 0; i < line.size(); ++i) {
+    line[i] = static_cast<char>('a' + i % 26);
+  }
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputs("\nafter", stdout);
+  return 0;
+}
+
+int binary(const std::string&) {
+  for (int byte = 0; byte < 256; ++byte) {
+    std::fputc(byte, stdout);
+  }
+  // Truncated, overlong, surrogate and out-of-range UTF-8 sequences.
+  const char invalid[] = "\xc3\x28\xe2\x82\xc0\xaf\xed\xa0\x80\xf8\x88\x80\x80\x80\xff\xfe";
+  std::fwrite(invalid, 1, sizeof(invalid) - 1, stdout);
+  return 0;
+}
+
+int close_stdout(const std::string&) {
+  close(STDOUT_FILENO);
+  print_flushed(stderr, "closed\n");
+  sleep_ms(200);
+  return 0;
+}
+
+int print_env(const std::string& arg) {
+  const char* value = std::getenv(arg.c_str());
+  if (value == nullptr) {
+    return 1;
+  }
+  std::printf("%s\n", value);
+  return 0;
+}
+
+int print_cwd(const std::string&) {
+  char buffer[4096];
+  if (getcwd(buffer, sizeof(buffer)) == nullptr) {
+    return 1;
+  }
+  std::printf("%s\n", buffer);
+  return 0;
+}
+
+int count_stdin(const std::string&) {
+  long total = 0;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = read(STDIN_FILENO, buffer, sizeof(buffer))) > 0) {
+    total += got;
+  }
+  std::printf("%ld\n", total);
+  return got < 0 ? 1 : 0;
+}
+
+int print_pgid(const std::string&) {
+  std::printf("%ld %ld\n", static_cast<long>(getpid()), static_cast<long>(getpgrp()));
+  return 0;
+}
+
+int delayed_line(const std::string& arg) {
+  print_flushed(stdout, "first\n");
+  sleep_ms(std::atol(arg.c_str()));
+  print_flushed(stdout, "second\n");
+  return 0;
+}
+
+// Leaves a grandchild that holds stdout open for SECONDS; prints its pid.
+int orphan(const std::string& arg) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    sleep_seconds(arg);
+    _exit(0);
+  }
+  std::printf("%ld\n", static_cast<long>(pid));
+  return pid < 0 ? 1 : 0;
+}
+
+// wrangler's D1 permission error box, then exits with the given status.
+int print_7403(const std::string& arg) {
+  print_flushed(stderr,
+                "\x1b[31m\xE2\x9C\x98 \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mA "
+                "request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.\x1b[0m\n\n"
+                "  The given account is not valid or is not authorized to access this service "
+                "[code: 7403]\n\n");
+  return std::atoi(arg.c_str());
+}
+
+const std::map<std::string, Behaviour>& behaviours() {
+  static const std::map<std::string, Behaviour> table = {
+      {"echo-lines", echo_lines},
+      {"both", both},
+      {"exit", [](const std::string& arg) { return std::atoi(arg.c_str()); }},
+      {"signal", kill_self},
+      {"ignore-term", ignore_term},
+      {"sleep", sleep_only},
+      {"big-line", big_line},
+      {"binary", binary},
+      {"close-stdout", close_stdout},
+      {"env", print_env},
+      {"pwd", print_cwd},
+      {"stdin", count_stdin},
+      {"pgid", print_pgid},
+      {"delayed-line", delayed_line},
+      {"orphan", orphan},
+      {"print-7403", print_7403},
+  };
+  return table;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // "args A B …" prints its arguments, to show how a command line was built.
+  if (argc >= 2 && std::string(argv[1]) == "args") {
+    for (int i = 1; i < argc; ++i) {
+      std::printf("%s%s", i > 1 ? " " : "", argv[i]);
+    }
+    std::printf("\n");
+    return 0;
+  }
+  auto found = argc >= 2 ? behaviours().find(argv[1]) : behaviours().end();
+  if (found == behaviours().end()) {
+    std::fprintf(stderr, "usage: test_child <behaviour> [argument]\n");
+    return 2;
+  }
+  return found->second(argc >= 3 ? argv[2] : "");
+}

@@ -1,0 +1,58 @@
+#include "wrangler_command.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace cfdeploy {
+namespace {
+
+using Args = std::vector<std::string>;
+
+auto executables(std::set<std::string> paths) {
+  return [paths](const std::string& path) { return paths.count(path) > 0; };
+}
+
+TEST(WranglerCommand, AnExplicitCommandWins) {
+  WranglerSearch search{"pnpm exec  wrangler", "proj", "/usr/bin"};
+  EXPECT_EQ(locate_wrangler(search, executables({"proj/node_modules/.bin/wrangler"})),
+            (Args{"pnpm", "exec", "wrangler"}));
+}
+
+TEST(WranglerCommand, ThenTheProjectsOwnWrangler) {
+  WranglerSearch search{"", "proj", "/usr/bin"};
+  EXPECT_EQ(locate_wrangler(search,
+                            executables({"proj/node_modules/.bin/wrangler", "/usr/bin/wrangler"})),
+            (Args{"proj/node_modules/.bin/wrangler"}));
+}
+
+TEST(WranglerCommand, ThenWranglerOnPath) {
+  WranglerSearch search{"", "", "/opt/none::/usr/local/bin"};
+  EXPECT_EQ(locate_wrangler(search, executables({"/usr/local/bin/wrangler"})), (Args{"wrangler"}));
+}
+
+TEST(WranglerCommand, ElseNpxWithThePinnedVersion) {
+  WranglerSearch search{"", "", "/usr/bin"};
+  EXPECT_EQ(locate_wrangler(search, executables({})), (Args{"npx", "--yes", "wrangler@4.86.0"}));
+}
+
+TEST(WranglerCommand, SplitsOnSpacesAndTabsOnly) {
+  EXPECT_EQ(split_command("  npx\twrangler@4  "), (Args{"npx", "wrangler@4"}));
+  EXPECT_TRUE(split_command("   ").empty());
+}
+
+TEST(WranglerCommand, DeployArguments) {
+  EXPECT_EQ(deploy_args("", {}), (Args{"deploy"}));
+  EXPECT_EQ(deploy_args("staging", {"--minify"}), (Args{"deploy", "--env", "staging", "--minify"}));
+}
+
+TEST(WranglerCommand, MigrateArguments) {
+  EXPECT_EQ(migrate_args("DB", MigrateTarget{}, "", {}),
+            (Args{"d1", "migrations", "apply", "DB", "--remote"}));
+  EXPECT_EQ(migrate_args("DB", MigrateTarget{true, "/tmp/x"}, "prod", {"--verbose"}),
+            (Args{"d1", "migrations", "apply", "DB", "--local", "--persist-to", "/tmp/x", "--env",
+                  "prod", "--verbose"}));
+}
+
+}  // namespace
+}  // namespace cfdeploy

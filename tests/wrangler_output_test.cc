@@ -1,0 +1,56 @@
+#include "wrangler_output.h"
+
+#include <gtest/gtest.h>
+
+namespace cfdeploy {
+namespace {
+
+TEST(WranglerOutput, ReadsACommandFailedEntry) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"version":1,"type":"wrangler-session","wrangler_version":"4.86.0"})"
+      "\n"
+      R"({"type":"command-failed","version":1,"code":7403,"message":"A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.","retry_after_ms":1500})"
+      "\n");
+  EXPECT_TRUE(output.command_failed);
+  EXPECT_EQ(output.failed_code, 7403);
+  EXPECT_EQ(output.failed_message,
+            "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.");
+  EXPECT_EQ(output.retry_after_ms, 1500);
+  EXPECT_EQ(output.entries, 2u);
+}
+
+TEST(WranglerOutput, AFailureWithoutACodeHasNone) {
+  WranglerOutput output =
+      parse_wrangler_output(R"({"type":"command-failed","version":1,"message":"fetch failed"})");
+  EXPECT_TRUE(output.command_failed);
+  EXPECT_EQ(output.failed_code, std::nullopt);
+  EXPECT_EQ(output.retry_after_ms, std::nullopt);
+}
+
+TEST(WranglerOutput, TakesTheDeploymentUrlFromTheFirstTarget) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"deploy","version":1,"worker_name":"w","targets":["https://w.sub.workers.dev","https://example.test"]})");
+  EXPECT_EQ(output.deployment_url, "https://w.sub.workers.dev");
+  EXPECT_FALSE(output.command_failed);
+}
+
+TEST(WranglerOutput, TakesAVersionUploadPreviewUrl) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"version-upload","version":1,"preview_url":"https://abc-w.sub.workers.dev"})");
+  EXPECT_EQ(output.deployment_url, "https://abc-w.sub.workers.dev");
+}
+
+TEST(WranglerOutput, SkipsLinesThatAreNotJsonObjects) {
+  WranglerOutput output = parse_wrangler_output("not json\n[1,2]\n\n{\"type\":\"other\"}\r\n");
+  EXPECT_EQ(output.unreadable_lines, 2u);
+  EXPECT_EQ(output.entries, 1u);
+}
+
+TEST(WranglerOutput, AMissingFileIsEmpty) {
+  WranglerOutput output = read_wrangler_output("/nonexistent/wrangler-output.json");
+  EXPECT_FALSE(output.command_failed);
+  EXPECT_EQ(output.entries, 0u);
+}
+
+}  // namespace
+}  // namespace cfdeploy
