@@ -39,6 +39,18 @@ constexpr std::string_view k_wrapper_end = " failed with the following errors";
 constexpr size_t k_max_blank_lines_in_box = 3;
 constexpr std::string_view k_d1_path = "/d1/";
 
+// Outside a box, only a box header ("[ERROR]", "[WARNING]") or a row of the
+// migrations table ("│") can matter; most lines are neither, and skipping
+// them before any copying keeps classification as fast as the pipe.
+bool may_start_something(std::string_view raw) {
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '[' || (raw[i] == k_table_bar[0] && raw.substr(i, 3) == k_table_bar)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<BoxHeader> box_header(std::string_view line) {
   std::string_view text = trim_left(line);
   for (std::string_view prefix : k_line_prefixes) {
@@ -87,8 +99,11 @@ Classifier::Classifier(const Catalogue& catalogue) : m_catalogue(catalogue) {}
 
 void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   ++m_line;
-  clean_line(raw_line, m_clean);
   Block& block = m_blocks[static_cast<int>(stream)];
+  if (!block.open && !may_start_something(raw_line)) {
+    return;
+  }
+  clean_line(raw_line, m_clean);
 
   if (std::optional<BoxHeader> header = box_header(m_clean)) {
     close_block(block);
@@ -212,7 +227,8 @@ void Classifier::note_migration_row(std::string_view line) {
   }
   if (applied) {
     // wrangler reprints the whole table after each migration.
-    if (m_applied_migrations.size() < k_max_migrations) {
+    if (m_applied_migrations.size() < k_max_migrations &&
+        m_applied_migrations.find(name) == m_applied_migrations.end()) {
       m_applied_migrations.emplace(name);
     }
     return;

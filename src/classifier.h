@@ -95,7 +95,7 @@ private:
   std::vector<Warning> m_warnings;
   std::optional<Finding> m_wrapper;            // "Migration X failed with the following errors:"
   std::optional<Finding> m_failed_row;         // a ❌ row in the migrations table
-  std::set<std::string> m_applied_migrations;  // names in ✅ rows
+  std::set<std::string, std::less<>> m_applied_migrations;  // names in ✅ rows
 };
 
 }  // namespace cfdeploy

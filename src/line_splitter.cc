@@ -1,5 +1,6 @@
 #include "line_splitter.h"
 
+#include <cstring>
 #include <utility>
 
 namespace cfdeploy {
@@ -8,25 +9,48 @@ LineSplitter::LineSplitter(LineHandler on_line, size_t max_line)
     : m_on_line(std::move(on_line)), m_max_line(max_line) {}
 
 void LineSplitter::feed(std::string_view chunk) {
-  size_t start = 0;
-  for (size_t i = 0; i < chunk.size(); ++i) {
-    char c = chunk[i];
-    if (c != '\n' && c != '\r') {
-      continue;
-    }
-    // The "\n" of a "\r\n" pair ends nothing: the "\r" already did.
-    bool second_half_of_crlf = c == '\n' && m_after_cr && i == start;
-    if (!second_half_of_crlf) {
-      append(chunk.substr(start, i - start));
-      emit();
-    }
-    m_after_cr = c == '\r';
-    start = i + 1;
+  const char* pos = chunk.data();
+  const char* end = pos + chunk.size();
+  // The "\n" of a "\r\n" split across chunks ends nothing: the "\r" did.
+  if (m_after_cr && pos < end && *pos == '\n') {
+    ++pos;
   }
-  if (start < chunk.size()) {
-    m_after_cr = false;
-    append(chunk.substr(start));
+  m_after_cr = false;
+  // Carriage returns are rare: find the next one once per chunk, not per line.
+  const char* next_cr = find(pos, end, '\r');
+  while (pos < end) {
+    if (next_cr != nullptr && next_cr < pos) {
+      next_cr = find(pos, end, '\r');
+    }
+    const char* newline = find(pos, next_cr != nullptr ? next_cr : end, '\n');
+    const char* stop = newline != nullptr ? newline : next_cr;
+    if (stop == nullptr) {
+      append(std::string_view(pos, static_cast<size_t>(end - pos)));
+      return;
+    }
+    take_line(std::string_view(pos, static_cast<size_t>(stop - pos)));
+    if (*stop == '\r') {
+      if (stop + 1 == end) {
+        m_after_cr = true;
+      } else if (stop[1] == '\n') {
+        ++stop;
+      }
+    }
+    pos = stop + 1;
   }
+}
+
+const char* LineSplitter::find(const char* begin, const char* end, char byte) {
+  return static_cast<const char*>(std::memchr(begin, byte, static_cast<size_t>(end - begin)));
+}
+
+void LineSplitter::take_line(std::string_view line) {
+  if (m_pending.empty() && !m_pending_cut && line.size() <= m_max_line) {
+    m_on_line(line);  // the whole line is inside the chunk: no copy
+    return;
+  }
+  append(line);
+  emit();
 }
 
 void LineSplitter::finish() {

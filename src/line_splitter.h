@@ -29,6 +29,8 @@ public:
   size_t truncated_lines() const { return m_truncated; }
 
 private:
+  static const char* find(const char* begin, const char* end, char byte);
+  void take_line(std::string_view line);
   void append(std::string_view bytes);
   void emit();
 

@@ -26,7 +26,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr size_t k_chunk_size = 64 * 1024;
+constexpr size_t k_chunk_size = 1 << 20;
+// A roomier pipe than the default 64 KiB lets a chatty child run ahead while
+// we write, and halves the wake-ups; the kernel may refuse, which is fine.
+constexpr int k_output_pipe_size = 1 << 20;
 constexpr milliseconds k_poll_interval{100};
 // After the pipes closed we only wait for the child to exit; poll faster.
 constexpr milliseconds k_reap_interval{5};
@@ -460,6 +463,9 @@ Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSin
   out.value().write.reset();  // so EOF arrives when the child's side closes
   err.value().write.reset();
   std::array<Fd, 2> pipes = {std::move(out.value().read), std::move(err.value().read)};
+  for (const Fd& pipe : pipes) {
+    fcntl(pipe.get(), F_SETPIPE_SZ, k_output_pipe_size);
+  }
   Supervisor supervisor(request, sink, trap, pid.value(), std::move(pipes));
   Result<ChildExit> result = supervisor.run();
   return result ? result : with_subject("running '" + request.argv[0] + "'", result.error());
