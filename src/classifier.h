@@ -93,8 +93,8 @@ private:
   std::vector<Finding> m_findings;
   size_t m_findings_dropped = 0;
   std::vector<Warning> m_warnings;
-  std::optional<Finding> m_wrapper;            // "Migration X failed with the following errors:"
-  std::optional<Finding> m_failed_row;         // a ❌ row in the migrations table
+  std::optional<Finding> m_wrapper;     // "Migration X failed with the following errors:"
+  std::optional<Finding> m_failed_row;  // a ❌ row in the migrations table
   std::set<std::string, std::less<>> m_applied_migrations;  // names in ✅ rows
 };
 

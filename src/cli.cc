@@ -12,7 +12,9 @@
 #include "catalogue_doc.h"
 #include "diagnostics.h"
 #include "error.h"
+#include "github_report.h"
 #include "log_reader.h"
+#include "preflight_command.h"
 #include "report.h"
 #include "step_commands.h"
 
@@ -40,7 +42,21 @@ bool stdout_wants_color() {
 
 std::string version_text() {
   return "cfdeploy " + std::string(build_version()) + " (commit " + std::string(build_commit()) +
-         ")";
+         ", sources " + std::string(build_source_digest()) + ")";
+}
+
+// The explanation as annotations, step outputs and a job summary, for a
+// workflow that ran wrangler its own way and explains the saved log.
+void report_explanation_to_github(const Verdict& verdict, const std::string& path) {
+  GithubReporter reporter = GithubReporter::from_environment(std::cout);
+  // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
+  reporter.start_child_output({});
+  std::string text = verdict_to_text(verdict, TextStyle{false});
+  std::cout << text;
+  reporter.observe(Stream::out, text);
+  reporter.finish_child_output();
+  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", ""};
+  reporter.report(summary, outputs_for(verdict), {});
 }
 
 int run_explain(const ExplainOptions& options) {
@@ -56,6 +72,8 @@ int run_explain(const ExplainOptions& options) {
   }
   if (options.format == "json") {
     std::cout << verdict_to_json(verdict.value()).dump(2) << "\n";
+  } else if (options.format == "github") {
+    report_explanation_to_github(verdict.value(), path);
   } else {
     std::cout << verdict_to_text(verdict.value(), TextStyle{stdout_wants_color()});
   }
@@ -75,7 +93,7 @@ void add_explain(CLI::App& app, ExplainOptions& options) {
   CLI::App* explain = app.add_subcommand(
       "explain", "Classify a saved step log and say what to fix (reads standard input for '-')");
   explain->add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
   explain->add_option("file", options.file, "Log file, or '-' for standard input");
 }
@@ -113,6 +131,8 @@ int run_cli(int argc, char** argv) {
   CodesOptions codes;
   StepCommands steps;
   add_step_commands(app, steps);
+  PreflightFlags preflight;
+  CLI::App* preflight_command = add_preflight_command(app, preflight);
   add_explain(app, explain);
   add_codes(app, codes);
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
@@ -133,6 +153,9 @@ int run_cli(int argc, char** argv) {
   }
   if (app.got_subcommand("codes")) {
     return run_codes(codes);
+  }
+  if (preflight_command->parsed()) {
+    return run_preflight_command(preflight);
   }
   return run_step_command(steps);
 }

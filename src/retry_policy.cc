@@ -30,7 +30,7 @@ RetryDecision no(std::string reason) { return RetryDecision{false, milliseconds(
 
 RetryDecision decide_retry(const RetryPolicy& policy, const FailedAttempt& attempt, double jitter) {
   if (!attempt.retryable) {
-    return no("not retried: a retry cannot fix a " + attempt.class_name + " failure");
+    return no("not retried: retrying cannot fix " + attempt.class_name + " failures");
   }
   if (attempt.number > policy.max_retries) {
     return no("not retried: all " + std::to_string(policy.max_retries + 1) +
@@ -48,7 +48,7 @@ RetryDecision decide_retry(const RetryPolicy& policy, const FailedAttempt& attem
     return no("not retried: waiting " + seconds_text(delay) + " would pass the --timeout");
   }
   return RetryDecision{true, delay,
-                       "retrying a " + attempt.class_name + " failure in " + seconds_text(delay) +
+                       "retrying (" + attempt.class_name + " failure) in " + seconds_text(delay) +
                            " (attempt " + std::to_string(attempt.number + 1) + " of " +
                            std::to_string(policy.max_retries + 1) + ")"};
 }

@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 
 #include "diagnostics.h"
+#include "github_report.h"
 #include "process.h"
 #include "step_report.h"
 #include "step_runner.h"
@@ -52,43 +54,130 @@ void write_report(const std::string& path, const StepResult& result,
   }
 }
 
-// Runs one step with live output and prints the summary; returns the result,
-// or nullopt (after saying why) when the command could not be started.
-std::optional<StepResult> execute(const StepOptions& options) {
-  PosixProcessRunner runner;
-  std::mt19937_64 random(std::random_device{}());
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  StepContext context{
-      runner,
-      builtin_catalogue(),
-      [](Stream stream, std::string_view bytes) {
-        // A reader that went away must not stop the step: keep classifying.
-        write_all(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
-      },
-      [](const std::string& note) { print_note(note); },
-      [](milliseconds delay) { return interruptible_sleep(delay); },
-      [&]() { return uniform(random); },
-      temp_dir(),
-  };
-  Result<StepResult> result = run_step(options, context);
-  if (!result) {
-    print_error(result.error().message());
-    return std::nullopt;
+std::vector<std::string> secrets_to_mask(const StepFlags& flags) {
+  std::vector<std::string> names = {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"};
+  if (flags.mask_account_id) {
+    names.push_back("CLOUDFLARE_ACCOUNT_ID");
   }
-  std::cerr << redact_secrets(step_summary_text(result.value())) << std::flush;
-  return std::move(result.value());
+  std::vector<std::string> secrets;
+  for (const std::string& name : names) {
+    const char* value = std::getenv(name.c_str());
+    if (value != nullptr && *value != '\0') {
+      secrets.emplace_back(value);
+    }
+  }
+  return secrets;
 }
 
-int finish(const StepFlags& flags, const std::optional<StepResult>& result,
-           const std::vector<std::string>& command) {
-  if (!result) {
-    return k_command_not_found;
+// "wrangler d1 migrations apply DB --remote": the command as a person names it.
+std::string step_label(const std::vector<std::string>& argv) {
+  std::string label;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
+    label += (i == 0 ? "" : " ") + word;
   }
-  if (!flags.report_path.empty()) {
-    write_report(flags.report_path, *result, command);
-  }
-  return result->exit_code;
+  return label;
 }
+
+// One step's reporting: live output, then the summary, the report file and,
+// on GitHub, the annotations, outputs and job summary.
+class StepSession {
+public:
+  explicit StepSession(const StepFlags& flags) : m_flags(flags) {
+    bool github = flags.format == "github" || (flags.format == "auto" && running_on_github());
+    if (github) {
+      m_github.emplace(GithubReporter::from_environment(std::cout));
+    }
+  }
+
+  // Runs the step with live output and prints the summary; nullopt (after
+  // saying why) when the command could not be started.
+  std::optional<StepResult> execute(const StepOptions& options) {
+    if (m_github) {
+      m_github->start_child_output(secrets_to_mask(m_flags));
+    }
+    StepContext context = make_context();
+    Result<StepResult> result = run_step(options, context);
+    if (result) {
+      // The summary quotes the child's error text: on GitHub it goes inside
+      // the stop-commands window, where `##[…]` in it cannot act.
+      std::string summary = redact_secrets(step_summary_text(result.value()));
+      (m_github ? std::cout : std::cerr) << summary << std::flush;
+      if (m_github) {
+        m_github->observe(Stream::out, summary);
+      }
+    }
+    if (m_github) {
+      m_github->finish_child_output();
+    }
+    if (!result) {
+      print_error(result.error().message());
+      return std::nullopt;
+    }
+    return std::move(result.value());
+  }
+
+  int finish(const std::optional<StepResult>& result, const std::vector<std::string>& command) {
+    if (!result) {
+      return k_command_not_found;
+    }
+    if (!m_flags.report_path.empty()) {
+      write_report(m_flags.report_path, *result, command);
+    }
+    if (m_github) {
+      report_to_github(*result, command);
+    }
+    return result->exit_code;
+  }
+
+private:
+  StepContext make_context() {
+    return StepContext{
+        m_runner,
+        builtin_catalogue(),
+        [this](Stream stream, std::string_view bytes) {
+          // On GitHub both streams go to stdout: the runner reads our stdout
+          // and stderr on separate threads, so only stdout is reliably inside
+          // the stop-commands window. A reader that went away must not stop
+          // the step: keep classifying.
+          if (m_github) {
+            write_all(STDOUT_FILENO, bytes);
+            m_github->observe(Stream::out, bytes);
+            return;
+          }
+          write_all(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
+        },
+        [](const std::string& note) { print_note(note); },
+        [](milliseconds delay) { return interruptible_sleep(delay); },
+        [this]() { return m_uniform(m_random); },
+        temp_dir(),
+    };
+  }
+
+  void report_to_github(const StepResult& result, const std::vector<std::string>& command) {
+    SummaryInput summary{step_label(command),     &result.verdict,  result.attempts.size(),
+                         result.duration,         result.exit_code, result.deployment_url,
+                         result.wrangler_version, result.retry_note};
+    StepOutputs outputs = outputs_for(result.verdict);
+    if (result.cancelled_by != 0) {
+      outputs.outcome = "cancelled";
+    }
+    outputs.attempts = result.attempts.size();
+    outputs.exit_code = result.exit_code;
+    outputs.deployment_url = result.deployment_url;
+    outputs.report_path = m_flags.report_path;
+    const char* workspace = std::getenv("GITHUB_WORKSPACE");
+    m_github->report(
+        summary, outputs,
+        project_locator(m_flags.directory, "migrations", workspace != nullptr ? workspace : ""));
+  }
+
+  const StepFlags& m_flags;
+  std::optional<GithubReporter> m_github;
+  PosixProcessRunner m_runner;
+  std::mt19937_64 m_random{std::random_device{}()};
+  std::uniform_real_distribution<double> m_uniform{0.0, 1.0};
+};
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
                                        const std::vector<std::string>& args) {
@@ -107,18 +196,20 @@ std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
 
 int run_generic(const RunFlags& flags) {
   StepOptions options = step_options(flags.step, flags.command);
-  return finish(flags.step, execute(options), options.argv);
+  StepSession session(flags.step);
+  return session.finish(session.execute(options), options.argv);
 }
 
 int run_deploy(const WranglerFlags& flags) {
   StepOptions options =
       step_options(flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)));
-  return finish(flags.step, execute(options), options.argv);
+  StepSession session(flags.step);
+  return session.finish(session.execute(options), options.argv);
 }
 
 // Applies the migrations to a throwaway local D1 first; only if they all
 // succeed there does the real run touch the database.
-std::optional<int> check_locally(const MigrateFlags& flags) {
+std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session) {
   std::string dir = temp_dir() + "/cfdeploy-d1-XXXXXX";
   if (mkdtemp(dir.data()) == nullptr) {
     print_error("creating a directory for the local check in '" + temp_dir() + "' failed");
@@ -133,7 +224,7 @@ std::optional<int> check_locally(const MigrateFlags& flags) {
   // The check needs no network: keep miniflare from fetching its cf.json.
   options.extra_env.push_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
-  std::optional<StepResult> result = execute(options);
+  std::optional<StepResult> result = session.execute(options);
   std::filesystem::remove_all(dir);
   if (result && result->ok()) {
     return std::nullopt;
@@ -142,12 +233,13 @@ std::optional<int> check_locally(const MigrateFlags& flags) {
     print_note("the local check failed, so the " + std::string(flags.local ? "local" : "remote") +
                " database was not touched");
   }
-  return finish(step, result, options.argv);
+  return session.finish(result, options.argv);
 }
 
 int run_migrate(const MigrateFlags& flags) {
+  StepSession session(flags.wrangler.step);
   if (flags.check_local) {
-    if (std::optional<int> failed = check_locally(flags)) {
+    if (std::optional<int> failed = check_locally(flags, session)) {
       return *failed;
     }
   }
@@ -159,7 +251,7 @@ int run_migrate(const MigrateFlags& flags) {
   if (flags.local) {
     options.extra_env.push_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
-  return finish(flags.wrangler.step, execute(options), options.argv);
+  return session.finish(session.execute(options), options.argv);
 }
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {
@@ -176,6 +268,14 @@ void add_step_flags(CLI::App& command, StepFlags& flags) {
       ->check(CLI::Range(0, 600000))
       ->capture_default_str()
       ->group("Advanced");
+  command
+      .add_option("--format", flags.format,
+                  "Reporting: github adds annotations, outputs "
+                  "and a job summary (auto: github when GITHUB_ACTIONS=true)")
+      ->check(CLI::IsMember({"auto", "text", "github"}))
+      ->capture_default_str();
+  command.add_flag("--mask-account-id", flags.mask_account_id,
+                   "On GitHub, also mask CLOUDFLARE_ACCOUNT_ID in the log");
   command.add_option("--kill-grace-ms", flags.kill_grace_ms, "From SIGTERM to SIGKILL")
       ->check(CLI::Range(0, 600000))
       ->capture_default_str()

@@ -19,6 +19,8 @@ struct StepFlags {
   std::string directory;
   int retry_delay_ms = 2000;
   int kill_grace_ms = 5000;
+  std::string format = "auto";  // auto | text | github
+  bool mask_account_id = false;
 };
 
 struct RunFlags {

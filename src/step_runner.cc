@@ -178,6 +178,9 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
     if (!output.deployment_url.empty()) {
       result.deployment_url = output.deployment_url;
     }
+    if (!output.wrangler_version.empty()) {
+      result.wrangler_version = output.wrangler_version;
+    }
     if (result.verdict.ok) {
       break;
     }

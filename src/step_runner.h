@@ -44,6 +44,7 @@ struct StepResult {
   bool timed_out = false;
   int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
   std::string deployment_url;
+  std::string wrangler_version;
   std::string retry_note;  // why the last failure was, or was not, retried
   std::chrono::milliseconds duration{0};
 

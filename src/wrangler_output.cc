@@ -57,6 +57,9 @@ WranglerOutput parse_wrangler_output(std::string_view nd_json) {
       read_failure(entry, output);
     } else if (type == "deploy" || type == "version-upload") {
       read_deployment(entry, output);
+    } else if (type == "wrangler-session" && entry.contains("wrangler_version") &&
+               entry["wrangler_version"].is_string()) {
+      output.wrangler_version = entry["wrangler_version"].get<std::string>();
     }
   }
   return output;

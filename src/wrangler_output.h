@@ -15,6 +15,7 @@ struct WranglerOutput {
   std::string failed_message;          // the error's headline
   std::optional<long> retry_after_ms;  // newer wrangler versions only
   std::string deployment_url;          // first target of "deploy", or a preview URL
+  std::string wrangler_version;        // from the "wrangler-session" entry
   size_t entries = 0;
   size_t unreadable_lines = 0;  // lines that were not JSON objects
 };

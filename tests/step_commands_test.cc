@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -141,6 +142,133 @@ TEST(StepCommands, TheTokenNeverAppearsInTheReport) {
   std::remove(report.c_str());
   EXPECT_EQ(text.str().find("secret-token-value-42"), std::string::npos);
   EXPECT_NE(text.str().find("***"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cfdeploy
+
+namespace cfdeploy {
+namespace {
+
+struct RunnerView {
+  std::vector<std::string> commands;  // "name props::message" as the runner would act on them
+};
+
+// The runner's reading of a step's stdout: `::name …::message` at the start
+// of a (left-trimmed) line, `##[name]` anywhere, both ignored between
+// `::stop-commands::TOKEN` and `::TOKEN::`.
+RunnerView as_runner_sees(const std::string& out) {
+  RunnerView view;
+  std::istringstream in(out);
+  std::string line;
+  std::string stop_token;
+  while (std::getline(in, line)) {
+    std::string trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (!stop_token.empty()) {
+      if (trimmed == "::" + stop_token + "::") {
+        stop_token.clear();
+      }
+      continue;
+    }
+    if (trimmed.rfind("::stop-commands::", 0) == 0) {
+      stop_token = trimmed.substr(17);
+      continue;
+    }
+    if (trimmed.rfind("::", 0) == 0 || line.find("##[") != std::string::npos) {
+      view.commands.push_back(trimmed);
+    }
+  }
+  return view;
+}
+
+std::map<std::string, std::string> output_values(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t heredoc = line.find("<<");
+    if (heredoc == std::string::npos) {
+      continue;
+    }
+    std::string delimiter = line.substr(heredoc + 2);
+    std::string value;
+    std::getline(in, value);
+    if (value == delimiter) {
+      value.clear();
+    } else {
+      std::string end;
+      std::getline(in, end);
+    }
+    values[line.substr(0, heredoc)] = value;
+  }
+  return values;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(StepCommandsOnGithub, ChildOutputCannotBecomeAWorkflowCommand) {
+  std::string output = temp_path("gh-output");
+  std::string summary = temp_path("gh-summary");
+  CommandResult result = run_cfdeploy(
+      {"run", "--", k_child, "inject"}, "",
+      {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary,
+       "CLOUDFLARE_API_TOKEN=gh-secret-token-123456"});
+  EXPECT_EQ(result.exit_code, 1);
+  RunnerView view = as_runner_sees(result.out);
+  ASSERT_EQ(view.commands.size(), 2u) << result.out;
+  EXPECT_EQ(view.commands[0], "::add-mask::gh-secret-token-123456");
+  EXPECT_EQ(view.commands[1].rfind("::error title=cfdeploy%3A authorization error (code 7403)", 0),
+            0u)
+      << view.commands[1];
+  EXPECT_NE(view.commands[1].find("Account › D1 › Edit"), std::string::npos);
+  // The child's text is all still in the log, as plain text.
+  EXPECT_NE(result.out.find("::error::injected by the child"), std::string::npos);
+  EXPECT_NE(result.out.find("no newline at the end"), std::string::npos);
+  // On GitHub the child's stderr goes to stdout too, inside the window.
+  EXPECT_NE(result.out.find("::warning::from stderr"), std::string::npos);
+  EXPECT_EQ(result.err.find("from stderr"), std::string::npos);
+
+  std::map<std::string, std::string> values = output_values(slurp(output));
+  EXPECT_EQ(values["outcome"], "failure");
+  EXPECT_EQ(values["error-class"], "authorization");
+  EXPECT_EQ(values["error-code"], "7403");
+  EXPECT_EQ(values["attempts"], "1");
+  EXPECT_EQ(values["exit-code"], "1");
+  EXPECT_NE(slurp(summary).find("- [ ] Give the token Account › D1 › Edit"), std::string::npos);
+  std::remove(output.c_str());
+  std::remove(summary.c_str());
+}
+
+TEST(StepCommandsOnGithub, MissingRunnerFilesAreWarnings) {
+  CommandResult result =
+      run_cfdeploy({"run", "--format", "github", "--", k_child, "exit", "0"}, "",
+                   {"GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=/nonexistent/dir/summary"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.err.find("cfdeploy: warning: GITHUB_OUTPUT is not set"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("cfdeploy: warning: could not write to GITHUB_STEP_SUMMARY"),
+            std::string::npos);
+}
+
+TEST(StepCommandsOnGithub, ExplainReportsASavedLog) {
+  std::string output = temp_path("gh-explain-output");
+  std::string log = temp_path("gh-explain.log");
+  std::ofstream(log) << "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+                        "(/accounts/***/d1/database/***) failed. Authentication error [code: 10000]\n";
+  CommandResult result = run_cfdeploy({"explain", "--format", "github", log}, "",
+                                      {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY="});
+  EXPECT_EQ(result.exit_code, 0);
+  RunnerView view = as_runner_sees(result.out);
+  ASSERT_EQ(view.commands.size(), 1u) << result.out;
+  EXPECT_NE(view.commands[0].find("authentication error (code 10000)"), std::string::npos);
+  EXPECT_EQ(output_values(slurp(output))["error-code"], "10000");
+  std::remove(output.c_str());
+  std::remove(log.c_str());
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ StepResult failed_7403() {
   attempt.duration = std::chrono::milliseconds(1200);
   result.attempts.push_back(attempt);
   result.exit_code = 1;
-  result.retry_note = "not retried: a retry cannot fix a authorization failure";
+  result.retry_note = "not retried: retrying cannot fix authorization failures";
   return result;
 }
 

@@ -17,6 +17,7 @@ TEST(WranglerOutput, ReadsACommandFailedEntry) {
             "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.");
   EXPECT_EQ(output.retry_after_ms, 1500);
   EXPECT_EQ(output.entries, 2u);
+  EXPECT_EQ(output.wrangler_version, "4.86.0");
 }
 
 TEST(WranglerOutput, AFailureWithoutACodeHasNone) {

@@ -167,6 +167,20 @@ int print_7403(const std::string& arg) {
   return std::atoi(arg.c_str());
 }
 
+// Output that tries to pass for workflow commands, as a hostile migration
+// name or branch could; then the D1 permission error box, exit 1.
+int inject(const std::string&) {
+  print_flushed(stdout,
+                "::error::injected by the child\n"
+                "   ::add-mask::unmask-me\n"
+                "##[error]legacy form\n"
+                "::set-output name=outcome::success\n"
+                "::stop-commands::other\n"
+                "no newline at the end");
+  print_flushed(stderr, "::warning::from stderr\n");
+  return print_7403("1");
+}
+
 const std::map<std::string, Behaviour>& behaviours() {
   static const std::map<std::string, Behaviour> table = {
       {"echo-lines", echo_lines},
@@ -186,6 +200,7 @@ const std::map<std::string, Behaviour>& behaviours() {
       {"orphan", orphan},
       {"print-7403", print_7403},
       {"wrangler-log", wrangler_log},
+      {"inject", inject},
   };
   return table;
 }

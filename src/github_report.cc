@@ -1,0 +1,229 @@
+#include "github_report.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "diagnostics.h"
+
+namespace cfdeploy {
+namespace {
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+std::string annotation_title(const Finding& finding) {
+  std::string title =
+      "cfdeploy: " + std::string(to_string(finding.entry->failure_class)) + " error";
+  if (finding.code) {
+    title += " (code " + std::to_string(*finding.code) + ")";
+  }
+  return title;
+}
+
+std::string annotation_message(const Finding& finding, bool with_fix) {
+  const CatalogueEntry& entry = *finding.entry;
+  std::string message = entry.title;
+  if (!finding.migration.empty()) {
+    message += " in " + finding.migration;
+  }
+  message += "\n\nEvidence (log line " + std::to_string(finding.line) + "): " + finding.evidence;
+  if (!with_fix) {
+    return message;
+  }
+  message += "\n\nHow to fix it:";
+  for (size_t i = 0; i < entry.guidance.size(); ++i) {
+    message += "\n" + std::to_string(i + 1) + ". " + entry.guidance[i];
+  }
+  return message + "\n\nMore: " + entry.docs;
+}
+
+Annotation annotation_for(const Finding& finding, AnnotationLevel level, const Locator& locate) {
+  Annotation annotation{level, annotation_title(finding), "", 0,
+                        annotation_message(finding, level == AnnotationLevel::error)};
+  if (std::optional<SourceLocation> where = locate ? locate(finding) : std::nullopt) {
+    annotation.file = where->file;
+    annotation.line = where->line;
+  }
+  return annotation;
+}
+
+void os_random_bytes(unsigned char* bytes, size_t size) {
+  std::random_device device;
+  for (size_t i = 0; i < size; ++i) {
+    bytes[i] = static_cast<unsigned char>(device());
+  }
+}
+
+// "near \"CREAT\": syntax error at offset 12: SQLITE_ERROR" -> 12
+std::optional<size_t> sql_error_offset(std::string_view text) {
+  static constexpr std::string_view k_marker = "at offset ";
+  size_t at = text.find(k_marker);
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  size_t pos = at + k_marker.size();
+  size_t offset = 0;
+  size_t digits = 0;
+  for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && digits < 9; ++pos, ++digits) {
+    offset = offset * 10 + static_cast<size_t>(text[pos] - '0');
+  }
+  return digits > 0 ? std::optional<size_t>(offset) : std::nullopt;
+}
+
+// 1-based line of byte `offset` in the file, or 1 when it cannot be read.
+int line_at_offset(const std::filesystem::path& file, size_t offset) {
+  std::ifstream in(file, std::ios::binary);
+  int line = 1;
+  char c = 0;
+  for (size_t i = 0; i < offset && in.get(c); ++i) {
+    line += c == '\n' ? 1 : 0;
+  }
+  return line;
+}
+
+std::string relative_to(const std::filesystem::path& file, const std::string& workspace) {
+  std::error_code ignored;
+  std::filesystem::path absolute = std::filesystem::weakly_canonical(file, ignored);
+  if (!workspace.empty()) {
+    std::filesystem::path base = std::filesystem::weakly_canonical(workspace, ignored);
+    std::filesystem::path relative = absolute.lexically_relative(base);
+    if (!relative.empty() && *relative.begin() != "..") {
+      return relative.generic_string();
+    }
+  }
+  return absolute.generic_string();
+}
+
+}  // namespace
+
+Locator project_locator(std::string project_dir, std::string migrations_dir,
+                        std::string workspace) {
+  return [=](const Finding& finding) -> std::optional<SourceLocation> {
+    if (finding.migration.empty()) {
+      return std::nullopt;
+    }
+    std::filesystem::path file = std::filesystem::path(project_dir.empty() ? "." : project_dir) /
+                                 migrations_dir / finding.migration;
+    if (!std::filesystem::exists(file)) {
+      return std::nullopt;
+    }
+    std::optional<size_t> offset = sql_error_offset(finding.evidence);
+    return SourceLocation{relative_to(file, workspace), offset ? line_at_offset(file, *offset) : 0};
+  };
+}
+
+bool running_on_github() { return env_or_empty("GITHUB_ACTIONS") == "true"; }
+
+std::vector<Annotation> build_annotations(const Verdict& verdict, const Locator& locate) {
+  std::vector<Annotation> annotations;
+  if (!verdict.primary) {
+    return annotations;
+  }
+  annotations.push_back(annotation_for(*verdict.primary, AnnotationLevel::error, locate));
+  size_t total_others = verdict.others.size() + verdict.others_dropped;
+  size_t shown =
+      total_others > k_max_annotations_per_level ? k_max_annotations_per_level - 1 : total_others;
+  for (size_t i = 0; i < shown && i < verdict.others.size(); ++i) {
+    annotations.push_back(annotation_for(verdict.others[i], AnnotationLevel::warning, locate));
+  }
+  if (shown < total_others) {
+    annotations.push_back({AnnotationLevel::warning, "cfdeploy: more errors", "", 0,
+                           std::to_string(total_others - shown) +
+                               " more errors in the log: see the job summary and the step log."});
+  }
+  return annotations;
+}
+
+StepOutputs outputs_for(const Verdict& verdict) {
+  StepOutputs outputs;
+  outputs.outcome = verdict.ok ? "success" : "failure";
+  outputs.migrations_applied = verdict.migrations_applied;
+  if (verdict.primary) {
+    outputs.error_class = to_string(verdict.primary->entry->failure_class);
+    outputs.error_code = verdict.primary->code ? std::to_string(*verdict.primary->code) : "";
+    outputs.retryable = verdict.primary->entry->retryable;
+  }
+  return outputs;
+}
+
+GithubReporter::GithubReporter(std::ostream& out, std::string output_path, std::string summary_path,
+                               RandomBytes random_bytes)
+    : m_out(out),
+      m_output_path(std::move(output_path)),
+      m_summary_path(std::move(summary_path)),
+      m_random_bytes(std::move(random_bytes)) {}
+
+GithubReporter GithubReporter::from_environment(std::ostream& out) {
+  return GithubReporter(out, env_or_empty("GITHUB_OUTPUT"), env_or_empty("GITHUB_STEP_SUMMARY"),
+                        os_random_bytes);
+}
+
+void GithubReporter::start_child_output(const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    m_out << add_mask_command(secret);
+  }
+  m_stop_token = random_hex_token(m_random_bytes);
+  m_out << stop_commands(m_stop_token) << std::flush;
+}
+
+void GithubReporter::observe(Stream stream, std::string_view bytes) {
+  if (!bytes.empty()) {
+    m_mid_line[static_cast<int>(stream)] = bytes.back() != '\n';
+  }
+}
+
+void GithubReporter::finish_child_output() {
+  if (m_stop_token.empty()) {
+    return;
+  }
+  // The token only counts at the start of a line.
+  if (m_mid_line[static_cast<int>(Stream::out)]) {
+    m_out << "\n";
+  }
+  m_out << resume_commands(m_stop_token) << std::flush;
+  m_stop_token.clear();
+}
+
+void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outputs,
+                            const Locator& locate) {
+  for (const Annotation& annotation : build_annotations(*summary.verdict, locate)) {
+    m_out << annotation_command(annotation);
+  }
+  m_out << std::flush;
+  auto delimiter = [this] { return "ghadelimiter_" + random_hex_token(m_random_bytes); };
+  std::string entries;
+  auto add = [&](const char* name, const std::string& value) {
+    entries += output_entry(name, value, delimiter);
+  };
+  add("outcome", outputs.outcome);
+  add("error-class", outputs.error_class);
+  add("error-code", outputs.error_code);
+  add("retryable", outputs.retryable ? "true" : "false");
+  add("attempts", std::to_string(outputs.attempts));
+  add("exit-code", std::to_string(outputs.exit_code));
+  add("deployment-url", outputs.deployment_url);
+  add("migrations-applied", std::to_string(outputs.migrations_applied));
+  add("report", outputs.report_path);
+  append_to(m_output_path, "GITHUB_OUTPUT", entries);
+  append_to(m_summary_path, "GITHUB_STEP_SUMMARY", job_summary_markdown(summary));
+}
+
+void GithubReporter::append_to(const std::string& path, const std::string& variable,
+                               const std::string& text) {
+  if (path.empty()) {
+    print_warning(variable + " is not set, so it was not written");
+    return;
+  }
+  std::ofstream file(path, std::ios::app | std::ios::binary);
+  file << redact_secrets(text);
+  file.close();
+  if (!file) {
+    print_warning("could not write to " + variable + " ('" + path + "')");
+  }
+}
+
+}  // namespace cfdeploy

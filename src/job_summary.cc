@@ -1,0 +1,163 @@
+#include "job_summary.h"
+
+#include <array>
+#include <cstdio>
+#include <sstream>
+
+namespace cfdeploy {
+namespace {
+
+struct PermissionRow {
+  std::string_view permission;
+  std::string_view needed_for;
+};
+
+// What wrangler's commands need (cloudflare-errors reference, §5).
+constexpr std::array<PermissionRow, 6> k_permission_table = {{
+    {"Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit",
+     "`wrangler d1 migrations apply --remote`, `wrangler d1 execute --remote`"},
+    {"Account \xE2\x80\xBA Workers Scripts \xE2\x80\xBA Edit", "`wrangler deploy`, secrets"},
+    {"Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit", "`wrangler pages deploy`"},
+    {"Account \xE2\x80\xBA Workers KV Storage \xE2\x80\xBA Edit", "optional: KV bindings"},
+    {"Account \xE2\x80\xBA Workers R2 Storage \xE2\x80\xBA Edit", "optional: R2 bindings"},
+    {"Account \xE2\x80\xBA Account Analytics \xE2\x80\xBA Read", "optional: analytics queries"},
+}};
+
+constexpr size_t k_max_error_lines_bytes = 64 * 1024;
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(duration.count()) / 1000.0);
+  return text;
+}
+
+bool is_credential_problem(const CatalogueEntry& entry) {
+  return entry.failure_class == FailureClass::authorization ||
+         entry.failure_class == FailureClass::authentication;
+}
+
+void write_headline(std::ostream& out, const SummaryInput& input) {
+  bool ok = input.verdict->ok;
+  out << "## " << (ok ? "\xE2\x9C\x85 " : "\xE2\x9D\x8C ") << "cfdeploy: `"
+      << escape_html(input.step) << "` " << (ok ? "succeeded" : "failed") << "\n\n";
+}
+
+void write_facts(std::ostream& out, const SummaryInput& input) {
+  const std::optional<Finding>& primary = input.verdict->primary;
+  std::string failure_class = primary ? std::string(to_string(primary->entry->failure_class)) : "-";
+  std::string code = primary && primary->code ? std::to_string(*primary->code) : "-";
+  out << "| Class | Code | Attempts | Duration | Exit status |\n|---|---|---|---|---|\n";
+  out << "| " << failure_class << " | " << code << " | "
+      << (input.attempts > 0 ? std::to_string(input.attempts) : "-") << " | "
+      << (input.attempts > 0 ? seconds_text(input.duration) : "-") << " | "
+      << (input.attempts > 0 ? std::to_string(input.exit_code) : "-") << " |\n\n";
+  if (!input.deployment_url.empty()) {
+    out << "Deployed to " << escape_html(input.deployment_url) << "\n\n";
+  }
+  if (input.verdict->migrations_applied > 0) {
+    out << input.verdict->migrations_applied << " migration(s) applied.\n\n";
+  }
+}
+
+void write_fix(std::ostream& out, const Finding& finding) {
+  const CatalogueEntry& entry = *finding.entry;
+  out << "**" << escape_html(entry.title) << "**";
+  if (!finding.migration.empty()) {
+    out << " in `" << escape_html(finding.migration) << "`";
+  }
+  out << "\n\n### How to fix it\n\n";
+  for (const std::string& step : entry.guidance) {
+    out << "- [ ] " << escape_html(step) << "\n";
+  }
+  out << "\nMore: " << entry.docs << "\n\n";
+}
+
+void write_permissions(std::ostream& out, const CatalogueEntry& entry) {
+  if (!is_credential_problem(entry) && entry.permissions.empty()) {
+    return;
+  }
+  out << "### Token permissions\n\n"
+      << "Set them in My Profile \xE2\x80\xBA API Tokens, for the account that owns the "
+         "resource. This error involves the ones in bold.\n\n"
+      << "| Permission | Needed for |\n|---|---|\n";
+  for (const PermissionRow& row : k_permission_table) {
+    bool involved = false;
+    for (const std::string& permission : entry.permissions) {
+      involved = involved || permission == row.permission;
+    }
+    std::string name =
+        involved ? "**" + std::string(row.permission) + "**" : std::string(row.permission);
+    out << "| " << name << " | " << row.needed_for << " |\n";
+  }
+  out << "\n";
+}
+
+void write_error_lines(std::ostream& out, const Verdict& verdict) {
+  std::string lines;
+  auto add = [&lines](const Finding& finding) {
+    if (lines.size() < k_max_error_lines_bytes) {
+      lines += "line " + std::to_string(finding.line) + ": " + finding.evidence + "\n";
+    }
+  };
+  add(*verdict.primary);
+  for (const Finding& other : verdict.others) {
+    add(other);
+  }
+  size_t count = 1 + verdict.others.size() + verdict.others_dropped;
+  out << "<details><summary>Error lines (" << count << ")</summary>\n\n<pre>"
+      << escape_html(lines.substr(0, k_max_error_lines_bytes)) << "</pre>\n\n</details>\n\n";
+}
+
+}  // namespace
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '|':
+        out += "&#124;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string job_summary_markdown(const SummaryInput& input) {
+  std::ostringstream out;
+  write_headline(out, input);
+  write_facts(out, input);
+  if (input.verdict->primary) {
+    write_fix(out, *input.verdict->primary);
+    write_permissions(out, *input.verdict->primary->entry);
+    if (!input.retry_note.empty()) {
+      out << "_" << escape_html(input.retry_note) << "_\n\n";
+    }
+    write_error_lines(out, *input.verdict);
+  }
+  if (!input.wrangler_version.empty()) {
+    out << "wrangler " << escape_html(input.wrangler_version) << "\n";
+  }
+  std::string markdown = out.str();
+  if (markdown.size() > k_max_summary_bytes) {
+    markdown.resize(k_max_summary_bytes);
+    markdown += "\n\n(cut at 1 MB)\n";
+  }
+  return markdown;
+}
+
+}  // namespace cfdeploy

@@ -1,0 +1,33 @@
+// The Markdown written to $GITHUB_STEP_SUMMARY: a headline, the facts in a
+// table, the fix as a checklist, the token permissions for credential
+// errors, and the error lines folded away. A pure function of the result;
+// every piece of log text is HTML-escaped and the whole stays under 1 MiB.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "classifier.h"
+
+namespace cfdeploy {
+
+struct SummaryInput {
+  std::string step;  // what ran, e.g. "wrangler d1 migrations apply notes-db --remote"
+  const Verdict* verdict = nullptr;
+  size_t attempts = 0;  // 0: a saved log was explained, nothing ran
+  std::chrono::milliseconds duration{0};
+  int exit_code = 0;
+  std::string deployment_url;
+  std::string wrangler_version;
+  std::string retry_note;
+};
+
+/// The runner uploads nothing when a step's summary passes 1 MiB.
+inline constexpr size_t k_max_summary_bytes = 1000 * 1000;
+
+std::string job_summary_markdown(const SummaryInput& input);
+
+/// `& < > "` as HTML entities, and `|` so it cannot split a table cell.
+std::string escape_html(std::string_view text);
+
+}  // namespace cfdeploy

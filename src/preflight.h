@@ -1,0 +1,128 @@
+// Preflight: checks the token, the account and the D1 databases against the Cloudflare API
+// before a step runs, all requests at once, and says for each check what to fix. Pure logic
+// over CloudflareApi, a config read beforehand and values from the environment.
+//
+// What each check calls (paths below the API base URL) and what an answer proves:
+//
+//   config            no request: reads wrangler.json / .jsonc / .toml; it parses, --env exists
+//   token-set         no request: CLOUDFLARE_API_TOKEN is set, not empty, sendable in a header
+//   token-valid       GET /user/tokens/verify; on code 1000, also
+//                     GET /accounts/{a}/tokens/verify (account-owned tokens)
+//                     -> active / expired (expires_on) / disabled / invalid
+//   account           GET /accounts/{a} -> the token reaches the 32-hex id; with no id set,
+//                     GET /accounts?per_page=50 -> the one account wrangler would pick
+//   d1-database:NAME  GET /accounts/{a}/d1/database/{uuid} and
+//                     GET /accounts/{a}/d1/database?name=NAME
+//                     -> it exists, its name matches, or which id it really has
+//   d1-write:NAME     POST /accounts/{a}/d1/database/{uuid}/query {"sql":"SELECT 1"}
+//                     -> 7403/10000: fail; 200 proves read access only: could not check
+//   workers-scripts   GET /accounts/{a}/workers/scripts
+//                     -> 7403/10000/9109: fail; 200 proves read access only: could not check
+//
+// No request writes anything. D1 Edit and Workers Scripts Edit cannot be proven without a
+// side effect, so those checks end at "could not check" when the reads succeed. A 5xx, a
+// 429, a timeout or a body that is not JSON is "could not check", never a failed check.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloudflare_api.h"
+#include "wrangler_config.h"
+
+namespace cfdeploy {
+
+enum class CheckStatus { pass, fail, skipped, could_not_check };
+
+std::string_view to_string(CheckStatus status);
+
+struct CheckResult {
+  std::string id;  // stable: "token-valid", "d1-database:DB", ...
+  std::string title;
+  CheckStatus status = CheckStatus::skipped;
+  std::string detail;
+  std::vector<std::string> fix;
+  std::optional<SourceLocation> where;  // the config line at fault
+  std::optional<int> code;              // the API error code behind a failure
+  std::vector<std::string> requests;    // "GET /user/tokens/verify -> 200"
+};
+
+struct PreflightReport {
+  std::vector<CheckResult> checks;
+  std::chrono::milliseconds elapsed{0};
+
+  /// No check failed (skipped and could-not-check do not count as failures).
+  bool ok() const;
+  const CheckResult* find(std::string_view id) const;
+};
+
+enum class TokenPresence { unset, empty, set };
+
+/// The account id the step will use, and where it came from.
+struct AccountChoice {
+  std::string id;      // empty: none set (wrangler would discover one)
+  std::string origin;  // "--account-id", "account_id" (see `where`), "CLOUDFLARE_ACCOUNT_ID"
+  std::optional<SourceLocation> where;
+  std::string overridden;  // a different CLOUDFLARE_ACCOUNT_ID that wrangler will ignore
+};
+
+/// wrangler's order: the config's account_id, then CLOUDFLARE_ACCOUNT_ID; `flag` beats both.
+AccountChoice choose_account(const std::string& flag, const WranglerConfig* config,
+                             const std::string& environment_value);
+
+struct PreflightInput {
+  // The configuration: the file read, or why it could not be (no file is not an error).
+  std::optional<WranglerConfig> config;
+  std::optional<Error> config_error;
+  std::string searched_directory;  // where no config file was found
+
+  TokenPresence token = TokenPresence::unset;
+  std::string token_problem;       // why the token cannot be sent in a header, if it cannot
+  bool fork_pull_request = false;  // this run is a pull request from a fork (no secrets)
+
+  AccountChoice account;
+
+  std::vector<D1DatabaseConfig> databases;     // the databases the step touches
+  std::vector<std::string> missing_databases;  // asked for but not in the config
+  bool d1_write = false;                       // probe D1 write access
+  bool workers_scripts = false;                // probe Workers scripts access
+};
+
+/// Runs every check, the API requests concurrently. Never throws.
+PreflightReport run_preflight(CloudflareApi& api, const PreflightInput& input);
+
+enum class TokenStatus { active, expired, disabled, invalid, unknown };
+
+std::string_view to_string(TokenStatus status);
+
+/// What Cloudflare says about the token; `unknown` when the API could not be asked.
+struct TokenState {
+  TokenStatus status = TokenStatus::unknown;
+  bool account_owned = false;  // verified at /accounts/{id}/tokens/verify
+  std::string expires_on;      // as the API gives it, when set
+  std::optional<int> code;     // the API error code when invalid
+  std::string detail;          // for people: what the API answered
+  std::vector<std::string> requests;
+};
+
+/// Verifies the token: the user endpoint first, then (on code 1000, with a 32-hex
+/// `account_id`) the account endpoint. `run` uses it to tell a bad token from a missing
+/// permission after a 10000.
+TokenState verify_token(CloudflareApi& api, const std::string& account_id);
+
+/// The report as `preflight --format json` prints it (field names are a public contract).
+nlohmann::json preflight_to_json(const PreflightReport& report);
+
+/// The report for people: one line per check, then its detail, location and fix.
+std::string preflight_to_text(const PreflightReport& report);
+
+/// True for a 32-character hexadecimal account id.
+bool is_account_id(std::string_view text);
+
+/// True for a UUID (8-4-4-4-12 hex digits), the form of a D1 database id.
+bool is_database_id(std::string_view text);
+
+}  // namespace cfdeploy

@@ -1,0 +1,250 @@
+#include "preflight_command.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cloudflare_api.h"
+#include "diagnostics.h"
+#include "error.h"
+#include "preflight.h"
+
+namespace cfdeploy {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+std::optional<std::string> env_value(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+}
+
+// fetch() strips these around a header value, so wrangler sends a token with a pasted
+// line break at the end without complaint; do the same.
+std::string trim_http_whitespace(const std::string& text) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  size_t last = text.find_last_not_of(" \t\r\n");
+  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+// Says where the bad character is without showing any of the token.
+std::string token_problem(const std::string& token) {
+  for (size_t i = 0; i < token.size(); ++i) {
+    auto c = static_cast<unsigned char>(token[i]);
+    if (c < 0x21 || c > 0x7e) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      return "The token has a character that cannot be sent in an HTTP header (byte " +
+             std::string(hex) + " at position " + std::to_string(i + 1) + ").";
+    }
+  }
+  return "";
+}
+
+// GitHub gives no secrets to pull_request runs from forks; the event payload says if it is one.
+bool fork_pull_request() {
+  std::optional<std::string> event = env_value("GITHUB_EVENT_NAME");
+  std::optional<std::string> path = env_value("GITHUB_EVENT_PATH");
+  if (!event || !event->starts_with("pull_request") || !path) {
+    return false;
+  }
+  std::ifstream in(*path);
+  nlohmann::json payload = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json::json_pointer head("/pull_request/head/repo/full_name");
+  const nlohmann::json::json_pointer base("/pull_request/base/repo/full_name");
+  return !payload.is_discarded() && payload.contains(head) && payload.contains(base) &&
+         payload.at(head) != payload.at(base);
+}
+
+// Relative to the current directory when inside it, as wrangler prints paths.
+std::string display_path(const std::string& path) {
+  std::error_code error;
+  fs::path relative = fs::relative(path, fs::current_path(error), error);
+  return !error && !relative.empty() && *relative.begin() != ".." ? relative.string() : path;
+}
+
+std::string project_directory(const PreflightFlags& flags) {
+  return flags.directory.empty() ? "." : flags.directory;
+}
+
+void read_config(const PreflightFlags& flags, PreflightInput& input) {
+  std::string path = flags.config_path;
+  if (!path.empty() && fs::path(path).is_relative() && !flags.directory.empty()) {
+    path = (fs::path(flags.directory) / path).string();  // wrangler resolves it from there
+  }
+  if (path.empty()) {
+    path = find_wrangler_config(project_directory(flags));
+  }
+  input.searched_directory = project_directory(flags);
+  if (path.empty()) {
+    return;
+  }
+  std::string environment = flags.environment;
+  if (environment.empty()) {
+    environment = env_value("CLOUDFLARE_ENV").value_or("");  // wrangler's --env default
+  }
+  Result<WranglerConfig> config = read_wrangler_config(display_path(path), environment);
+  if (config) {
+    input.config = std::move(config.value());
+  } else {
+    input.config_error = config.error();
+  }
+}
+
+void choose_databases(const PreflightFlags& flags, PreflightInput& input) {
+  if (flags.databases.empty()) {
+    input.databases = input.config ? input.config->d1_databases : input.databases;
+    return;
+  }
+  for (const std::string& name : flags.databases) {
+    const D1DatabaseConfig* found = input.config ? input.config->find_d1(name) : nullptr;
+    bool seen = found != nullptr && std::any_of(input.databases.begin(), input.databases.end(),
+                                                [&](const D1DatabaseConfig& db) {
+                                                  return db.label() == found->label();
+                                                });
+    if (seen) {
+      continue;  // the same entry, named by binding and by database_name
+    }
+    if (found != nullptr) {
+      input.databases.push_back(*found);
+    } else if (!input.config_error) {
+      input.missing_databases.push_back(name);
+    }
+  }
+}
+
+PreflightInput build_input(const PreflightFlags& flags, const std::string& token) {
+  PreflightInput input;
+  read_config(flags, input);
+  std::optional<std::string> raw_token = env_value("CLOUDFLARE_API_TOKEN");
+  input.token = !raw_token      ? TokenPresence::unset
+                : token.empty() ? TokenPresence::empty
+                                : TokenPresence::set;
+  input.token_problem = token_problem(token);
+  input.fork_pull_request = fork_pull_request();
+  input.account = choose_account(flags.account_id, input.config ? &*input.config : nullptr,
+                                 env_value("CLOUDFLARE_ACCOUNT_ID").value_or(""));
+  choose_databases(flags, input);
+  input.d1_write = flags.needs != "deploy" && !input.databases.empty();
+  input.workers_scripts = flags.needs != "migrate";
+  return input;
+}
+
+milliseconds to_ms(double seconds) { return milliseconds(static_cast<long>(seconds * 1000)); }
+
+// Runs preflight and writes the report to `out`; returns the exit status.
+int execute(const PreflightFlags& flags, std::ostream& out) {
+  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
+  PreflightInput input = build_input(flags, token);
+  HttpOptions options = http_options_from_environment();
+  options.token = token;
+  options.ca_file = flags.ca_file;
+  options.connect_timeout = to_ms(flags.connect_timeout_seconds);
+  options.total_timeout = to_ms(flags.timeout_seconds);
+  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
+  if (!api) {
+    print_error(scrub_secret(api.error().message(), token));
+    return static_cast<int>(ExitCode::usage);
+  }
+  PreflightReport report = run_preflight(*api.value(), input);
+  std::string text =
+      flags.format == "json" ? preflight_to_json(report).dump(2) + "\n" : preflight_to_text(report);
+  out << redact_secrets(scrub_secret(text, token)) << std::flush;
+  return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
+}
+
+}  // namespace
+
+CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
+  CLI::App* command = app.add_subcommand(
+      "preflight", "Check the token, the account and the D1 databases against the Cloudflare API");
+  command->add_option("--config", flags.config_path,
+                      "Wrangler configuration file (default: wrangler.json, .jsonc or .toml)");
+  command->add_option("-e,--env", flags.environment, "wrangler environment (--env)");
+  command
+      ->add_option("--database", flags.databases,
+                   "D1 database name or binding to check (repeatable; default: all)")
+      ->allow_extra_args(false);
+  command->add_option("--for", flags.needs, "Which step's access to probe")
+      ->check(CLI::IsMember({"deploy", "migrate", "all"}))
+      ->capture_default_str();
+  command->add_option("--format", flags.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  command->add_option("--account-id", flags.account_id,
+                      "Account id to check (default: account_id, then CLOUDFLARE_ACCOUNT_ID)");
+  command->add_option("-C,--directory", flags.directory, "The project's directory")
+      ->check(CLI::ExistingDirectory);
+  command->add_option("--ca-file", flags.ca_file, "Trusted CA certificates (PEM)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--timeout", flags.timeout_seconds, "Seconds for each request")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  return command;
+}
+
+int run_preflight_command(const PreflightFlags& flags) { return execute(flags, std::cout); }
+
+TokenState verify_token_from_environment(const std::string& account_id) {
+  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
+  TokenState state;
+  if (token.empty()) {
+    state.detail = "CLOUDFLARE_API_TOKEN is not set or empty";
+    return state;
+  }
+  HttpOptions options = http_options_from_environment();
+  options.token = token;
+  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
+  if (!api) {
+    state.detail = scrub_secret(api.error().message(), token);
+    return state;
+  }
+  return verify_token(*api.value(), account_id);
+}
+
+std::string explain_token_state(const TokenState& state) {
+  switch (state.status) {
+    case TokenStatus::active:
+      return "The token is valid and active, so the 10000 means it lacks a permission this "
+             "request needs or is not scoped to this account.";
+    case TokenStatus::expired:
+      return "The token expired" + (state.expires_on.empty() ? "" : " on " + state.expires_on) +
+             ": that is why Cloudflare refused it.";
+    case TokenStatus::disabled:
+      return "The token is disabled: that is why Cloudflare refused it.";
+    case TokenStatus::invalid:
+      return "Cloudflare does not recognise the token (" + state.detail +
+             "): it was deleted, rolled, revoked or pasted incompletely.";
+    case TokenStatus::unknown:
+      break;
+  }
+  return "Could not verify the token (" + state.detail + "), so the 10000 stays ambiguous.";
+}
+
+std::optional<int> preflight_gate(const PreflightGate& gate) {
+  PreflightFlags flags;
+  flags.directory = gate.directory;
+  flags.environment = gate.environment;
+  flags.config_path = gate.config_path;
+  flags.needs = gate.step == GateStep::migrate ? "migrate" : "deploy";
+  if (gate.step == GateStep::migrate && !gate.database.empty()) {
+    flags.databases = {gate.database};
+  }
+  print_note("preflight: checking the token, the account and the D1 databases first");
+  int status = execute(flags, std::cerr);
+  if (status == static_cast<int>(ExitCode::success)) {
+    return std::nullopt;
+  }
+  print_note("preflight failed, so wrangler was not started");
+  return status;
+}
+
+}  // namespace cfdeploy

@@ -1,0 +1,63 @@
+// `cfdeploy preflight`: reads the Wrangler configuration and the environment, runs the
+// preflight checks against the Cloudflare API and prints the report. Also the gate that
+// `deploy` and `migrate --preflight` call before they start wrangler.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "preflight.h"
+
+namespace CLI {
+class App;
+}
+
+namespace cfdeploy {
+
+struct PreflightFlags {
+  std::string config_path;             // --config; empty: found the way wrangler finds it
+  std::string environment;             // --env; empty: $CLOUDFLARE_ENV, else the top level
+  std::vector<std::string> databases;  // --database (repeatable); empty: all in the config
+  std::string needs = "all";           // --for deploy|migrate|all: which access to probe
+  std::string format = "text";         // --format text|json
+  std::string ca_file;                 // --ca-file; empty: $SSL_CERT_FILE, else the system's
+  double connect_timeout_seconds = 5;  // --connect-timeout
+  double timeout_seconds = 15;         // --timeout, per request
+  std::string directory;               // -C/--directory: the project's directory
+  std::string account_id;              // --account-id; beats account_id and the environment
+};
+
+/// Adds `preflight` to `app`, bound to `flags`; returns it so the caller can test parsed().
+CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags);
+
+/// Runs the checks and prints the report on stdout. Exit status: 0 when no check failed
+/// (skipped and could-not-check included), 1 when one failed, 2 for unusable settings.
+int run_preflight_command(const PreflightFlags& flags);
+
+enum class GateStep { deploy, migrate };
+
+/// What a step is about to do, for preflight_gate.
+struct PreflightGate {
+  GateStep step = GateStep::deploy;
+  std::string directory;    // the step's -C (wrangler runs there); empty: current directory
+  std::string environment;  // the step's --env
+  std::string database;     // migrate: the DATABASE argument (name or binding)
+  std::string config_path;  // empty: found from `directory` the way wrangler finds it
+};
+
+/// Runs the checks the step needs (deploy: Workers scripts and the D1 databases it binds;
+/// migrate: the database and D1 write) and prints the report on stderr. Returns the exit
+/// status to stop with when a check failed or preflight could not run, or nullopt when the
+/// step may go on (could-not-check does not stop it).
+std::optional<int> preflight_gate(const PreflightGate& gate);
+
+/// verify_token with the token, base URL, CA file and proxies from the environment, for
+/// `run` after a 10000: tells a bad token from a missing permission. `unknown` (with why)
+/// when there is no token or the API cannot be asked.
+TokenState verify_token_from_environment(const std::string& account_id);
+
+/// One sentence on what a token state means for an ambiguous 10000 answer.
+std::string explain_token_state(const TokenState& state);
+
+}  // namespace cfdeploy

@@ -1,0 +1,297 @@
+// The httplib client against the fake Cloudflare API on 127.0.0.1, over HTTP and HTTPS:
+// envelopes, every transport failure preflight must tell apart, TLS verification, proxies.
+#include "cloudflare_api.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+
+#include "fake_cloudflare.h"
+
+namespace cfdeploy {
+namespace {
+
+using testing::FakeCloudflare;
+using testing::FakeOptions;
+
+const std::string k_token = "tok3n-Secret-Value-1234567890abcdefXYZ";
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/cfdeploy-api-" + std::to_string(getpid()) + "-" + name;
+}
+
+nlohmann::ordered_json rules(const std::string& text) {
+  return nlohmann::ordered_json::parse(text);
+}
+
+std::unique_ptr<CloudflareApi> client(const std::string& base_url, const std::string& ca_file = "",
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  HttpOptions options;
+  options.base_url = base_url;
+  options.token = k_token;
+  options.ca_file = ca_file;
+  options.total_timeout = timeout;
+  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
+  EXPECT_TRUE(api.ok()) << (api.ok() ? "" : api.error().message());
+  return api.ok() ? std::move(api.value()) : nullptr;
+}
+
+const char* k_verify_ok = R"({"rules": [{"method": "GET", "path": "/client/v4/user/tokens/verify",
+  "json": {"success": true, "errors": [], "result": {"id": "abc", "status": "active"},
+           "messages": [{"code": 10000, "message": "This API Token is valid and active"}]}}]})";
+
+// A certificate and key for `san` only, signed by itself, so it can be its own CA file.
+void write_cert_for(const std::string& san, const std::string& cert_path,
+                    const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600L * 24 * 365);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("wrong.example"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+                            std::pair{NID_subject_alt_name, san.c_str()}}) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  X509_sign(cert, key, EVP_sha256());
+  FILE* out = std::fopen(cert_path.c_str(), "w");
+  PEM_write_X509(out, cert);
+  std::fclose(out);
+  out = std::fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(out);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+// An HTTPS fake with a certificate for `san`; the cert file doubles as the CA file.
+struct TlsFake {
+  explicit TlsFake(const std::string& san, const char* scenario = k_verify_ok)
+      : cert(temp_path("cert.pem")), key(temp_path("key.pem")) {
+    if (san.empty()) {
+      testing::generate_self_signed_cert(cert, key);
+    } else {
+      write_cert_for(san, cert, key);
+    }
+    fake = std::make_unique<FakeCloudflare>(rules(scenario), FakeOptions{0, "", cert, key});
+    fake->start();
+  }
+  ~TlsFake() {
+    fake->stop();
+    std::remove(cert.c_str());
+    std::remove(key.c_str());
+  }
+  std::string cert;
+  std::string key;
+  std::unique_ptr<FakeCloudflare> fake;
+};
+
+TEST(CloudflareApi, ParsesBaseUrls) {
+  Result<BaseUrl> plain = parse_base_url("http://127.0.0.1:8788/client/v4/");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain.value().https);
+  EXPECT_EQ(plain.value().host, "127.0.0.1");
+  EXPECT_EQ(plain.value().port, 8788);
+  EXPECT_EQ(plain.value().prefix, "/client/v4");
+  Result<BaseUrl> real = parse_base_url(k_default_api_base_url);
+  ASSERT_TRUE(real.ok());
+  EXPECT_TRUE(real.value().https);
+  EXPECT_EQ(real.value().port, 443);
+  EXPECT_EQ(real.value().host, "api.cloudflare.com");
+  Result<BaseUrl> ipv6 = parse_base_url("https://[::1]:9443");
+  ASSERT_TRUE(ipv6.ok());
+  EXPECT_EQ(ipv6.value().host, "::1");
+  EXPECT_EQ(ipv6.value().prefix, "");
+  for (const char* bad : {"api.cloudflare.com", "ftp://x/", "https://:443/", "http://h:99999/"}) {
+    EXPECT_FALSE(parse_base_url(bad).ok()) << bad;
+  }
+}
+
+TEST(CloudflareApi, PicksTheProxyLikeWrangler) {
+  BaseUrl api = parse_base_url(k_default_api_base_url).value();
+  ProxyEnvironment environment{"http://user:pw@proxy.internal:3128", "http://other:80", ""};
+  Result<std::optional<ProxySetting>> proxy = proxy_for(api, environment);
+  ASSERT_TRUE(proxy.ok() && proxy.value());
+  EXPECT_EQ(proxy.value()->host, "proxy.internal");
+  EXPECT_EQ(proxy.value()->port, 3128);
+  EXPECT_EQ(proxy.value()->user, "user");
+  EXPECT_EQ(proxy.value()->password, "pw");
+  environment.https_proxy.clear();
+  EXPECT_EQ(proxy_for(api, environment).value()->host, "other");
+  environment.no_proxy = "localhost, .cloudflare.com";
+  EXPECT_FALSE(proxy_for(api, environment).value());
+}
+
+TEST(CloudflareApi, NeverProxiesLoopbackAndRejectsHttpsProxies) {
+  ProxyEnvironment environment{"http://proxy.internal:3128", "", ""};
+  EXPECT_FALSE(proxy_for(parse_base_url("http://127.0.0.1:1/").value(), environment).value());
+  EXPECT_FALSE(proxy_for(parse_base_url("https://localhost/").value(), environment).value());
+  environment.https_proxy = "https://proxy.internal:443";
+  EXPECT_FALSE(proxy_for(parse_base_url(k_default_api_base_url).value(), environment).ok());
+}
+
+TEST(CloudflareApi, ReadsTheEnvelopeAndSendsTokenAndUserAgent) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_TRUE(response.ok()) << response.summary();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.result["status"], "active");
+  ASSERT_EQ(response.messages.size(), 1u);
+  EXPECT_EQ(response.messages[0].code, 10000);
+  std::vector<testing::RecordedRequest> seen = fake.requests();  // a copy per call
+  ASSERT_EQ(seen.size(), 1u);
+  std::map<std::string, std::string> headers(seen[0].headers.begin(), seen[0].headers.end());
+  EXPECT_EQ(headers["Authorization"], "Bearer <redacted>");  // the fake hides the value
+  EXPECT_EQ(headers["User-Agent"].rfind("cfdeploy/", 0), 0u);
+}
+
+TEST(CloudflareApi, PostsJsonAndReadsErrors) {
+  FakeCloudflare fake(
+      rules(R"({"rules": [{"method": "POST", "path": "/client/v4/accounts/*/d1/database/*/query",
+    "status": 403, "json": {"success": false, "result": null, "messages": [],
+    "errors": [{"code": 7403, "message": "The given account is not valid or is not authorized to access this service"}]}}]})"));
+  fake.start();
+  ApiResponse response =
+      client(fake.base_url())
+          ->post("/accounts/a/d1/database/b/query", nlohmann::json{{"sql", "SELECT 1"}});
+  EXPECT_FALSE(response.ok());
+  EXPECT_FALSE(response.inconclusive());
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(response.error_code(), 7403);
+  EXPECT_NE(response.summary().find("HTTP 403: The given account"), std::string::npos);
+  EXPECT_EQ(fake.requests()[0].body, R"({"sql":"SELECT 1"})");
+}
+
+TEST(CloudflareApi, HtmlErrorPageIsABadBody) {
+  FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "status": 502,
+    "content_type": "text/html", "text": "<html><body>502 Bad Gateway</body></html>"}]})"));
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::bad_body);
+  EXPECT_EQ(response.status, 502);
+  EXPECT_TRUE(response.inconclusive());
+  EXPECT_NE(response.failure_detail.find("502 Bad Gateway"), std::string::npos);
+}
+
+TEST(CloudflareApi, BrokenJsonIsABadBody) {
+  FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "status": 200,
+    "content_type": "application/json", "text": "{\"success\": tru"}]})"));
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::bad_body);
+  EXPECT_TRUE(response.inconclusive());
+}
+
+TEST(CloudflareApi, StalledServerTimesOutOnTime) {
+  FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500,
+    "json": {"success": true}}]})"));
+  fake.start();
+  auto start = std::chrono::steady_clock::now();
+  ApiResponse response =
+      client(fake.base_url(), "", std::chrono::milliseconds(300))->get("/user/tokens/verify");
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(response.failure, TransportFailure::timeout) << response.failure_detail;
+  EXPECT_LT(took, std::chrono::milliseconds(1200));
+}
+
+TEST(CloudflareApi, DroppedConnectionIsAReset) {
+  FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "close": true}]})"));
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::connection_reset) << response.failure_detail;
+  EXPECT_TRUE(response.inconclusive());
+}
+
+TEST(CloudflareApi, NobodyListeningIsConnectionRefused) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  std::string base = fake.base_url();
+  fake.stop();
+  ApiResponse response = client(base)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::connection_refused) << response.failure_detail;
+}
+
+TEST(CloudflareApi, HttpsWithTheFakesCertificateAsCa) {
+  TlsFake tls("");
+  ApiResponse response = client(tls.fake->base_url(), tls.cert)->get("/user/tokens/verify");
+  EXPECT_TRUE(response.ok()) << response.summary();
+}
+
+TEST(CloudflareApi, HttpsRejectsAnUntrustedCertificate) {
+  TlsFake tls("");
+  ApiResponse response = client(tls.fake->base_url(), k_system_ca_file)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::tls);
+  EXPECT_NE(response.failure_detail.find("not accepted"), std::string::npos)
+      << response.failure_detail;
+  EXPECT_TRUE(tls.fake->requests().empty());
+}
+
+TEST(CloudflareApi, HttpsRejectsACertificateForAnotherName) {
+  TlsFake tls("DNS:wrong.example");
+  ApiResponse response = client(tls.fake->base_url(), tls.cert)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::tls);
+  EXPECT_NE(response.failure_detail.find("not valid for the name '127.0.0.1'"), std::string::npos)
+      << response.failure_detail;
+  EXPECT_TRUE(tls.fake->requests().empty()) << "the request went out over an unverified link";
+}
+
+TEST(CloudflareApi, HttpsToAPlainHttpServerIsATlsError) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  std::string base = "https://127.0.0.1:" + std::to_string(fake.port()) + "/client/v4";
+  ApiResponse response = client(base, k_system_ca_file)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::tls) << response.failure_detail;
+}
+
+TEST(CloudflareApi, UnreadableCaFileIsASetupError) {
+  HttpOptions options;
+  options.ca_file = "/nonexistent/ca.pem";
+  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
+  ASSERT_FALSE(api.ok());
+  EXPECT_NE(api.error().message().find("/nonexistent/ca.pem"), std::string::npos);
+}
+
+TEST(CloudflareApi, TokenEchoedByTheServerIsScrubbed) {
+  FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "status": 400,
+    "json": {"success": false, "errors": [{"code": 6003, "message": "bad header: Bearer )" +
+                            k_token + R"("}]}}]})"));
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.summary().find(k_token), std::string::npos);
+  EXPECT_NE(response.summary().find("Bearer ***"), std::string::npos) << response.summary();
+}
+
+TEST(CloudflareApi, ConcurrentCallsAllSucceed) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  std::unique_ptr<CloudflareApi> api = client(fake.base_url());
+  std::vector<std::future<ApiResponse>> calls;
+  for (int i = 0; i < 8; ++i) {
+    calls.push_back(
+        std::async(std::launch::async, [&] { return api->get("/user/tokens/verify"); }));
+  }
+  for (auto& call : calls) {
+    EXPECT_TRUE(call.get().ok());
+  }
+  EXPECT_EQ(fake.requests().size(), 8u);
+}
+
+}  // namespace
+}  // namespace cfdeploy

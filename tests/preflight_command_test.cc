@@ -1,0 +1,363 @@
+// `cfdeploy preflight` as users meet it: the built binary against the fake Cloudflare API,
+// every outcome with its exit status, and the token never shown. Also the gate that
+// deploy and migrate call, run in this process.
+#include "preflight_command.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "fake_cloudflare.h"
+#include "support/run_command.h"
+
+namespace cfdeploy {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+using testing::CommandResult;
+
+const std::string k_token = "cfut_PreflightTokenValue0123456789abcdefGHIJ";
+const std::string k_account = "0123456789abcdef0123456789abcdef";
+const std::string k_db_id = "11111111-2222-3333-4444-555555555555";
+
+ordered_json ok(ordered_json result) {
+  return {{"success", true},
+          {"errors", json::array()},
+          {"messages", json::array()},
+          {"result", std::move(result)}};
+}
+
+ordered_json refused(int code, const std::string& message) {
+  return {{"success", false},
+          {"errors", ordered_json::array({{{"code", code}, {"message", message}}})},
+          {"messages", json::array()},
+          {"result", nullptr}};
+}
+
+ordered_json rule(const std::string& method, const std::string& path, int status,
+                  ordered_json body) {
+  return {{"method", method},
+          {"path", "/client/v4" + path},
+          {"status", status},
+          {"json", std::move(body)}};
+}
+
+ordered_json token_rule(const std::string& status) {
+  return rule("GET", "/user/tokens/verify", 200,
+              ok({{"id", "t1"}, {"status", status}, {"expires_on", "2026-01-31T00:00:00Z"}}));
+}
+
+// Everything right; a scenario puts its own rules in front (the first match wins).
+std::vector<ordered_json> good_rules() {
+  ordered_json db = {{"uuid", k_db_id}, {"name", "lab-db"}};
+  return {token_rule("active"),
+          rule("GET", "/accounts/*", 200, ok({{"id", k_account}, {"name", "Lab Account"}})),
+          rule("GET", "/accounts/*/d1/database/*", 200, ok(db)),
+          rule("GET", "/accounts/*/d1/database", 200, ok(ordered_json::array({db}))),
+          rule("POST", "/accounts/*/d1/database/*/query", 200, ok(ordered_json::array())),
+          rule("GET", "/accounts/*/workers/scripts", 200,
+               ok(ordered_json::array({{{"id", "lab-worker"}}})))};
+}
+
+ordered_json scenario(std::vector<ordered_json> first) {
+  ordered_json rules = ordered_json::array();
+  for (ordered_json& item : first) {
+    rules.push_back(std::move(item));
+  }
+  for (ordered_json& item : good_rules()) {
+    rules.push_back(std::move(item));
+  }
+  return {{"rules", rules}};
+}
+
+const char* k_config = R"(name = "lab-worker"
+account_id = "0123456789abcdef0123456789abcdef"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "lab-db"
+database_id = "11111111-2222-3333-4444-555555555555"
+
+[env.staging]
+[[env.staging.d1_databases]]
+binding = "DB"
+database_name = "lab-db-staging"
+database_id = "<YOUR_DATABASE_ID>"
+)";
+
+// A project directory with a wrangler.toml, removed at the end of the test.
+class Project {
+public:
+  Project() : m_dir("/tmp/cfdeploy-preflight-" + std::to_string(getpid())) {
+    std::filesystem::create_directories(m_dir);
+    std::ofstream(m_dir + "/wrangler.toml") << k_config;
+  }
+  ~Project() { std::filesystem::remove_all(m_dir); }
+  const std::string& dir() const { return m_dir; }
+
+private:
+  std::string m_dir;
+};
+
+struct Invocation {
+  Invocation(std::vector<std::string> args_ = {}, std::vector<std::string> env_ = {},
+             bool no_token_ = false)
+      : args(std::move(args_)), env(std::move(env_)), no_token(no_token_) {}
+  std::vector<std::string> args;
+  std::vector<std::string> env;  // on top of a clean environment with the token and base URL
+  bool no_token;
+};
+
+// The binary with a clean environment (nothing of the runner's CLOUDFLARE_*, proxies, GITHUB_*).
+CommandResult preflight(const std::string& base_url, const Project& project,
+                        const Invocation& run) {
+  testing::ProcessSpec spec;
+  spec.argv = {CFDEPLOY_BINARY, "preflight", "-C", project.dir()};
+  spec.argv.insert(spec.argv.end(), run.args.begin(), run.args.end());
+  std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=/tmp",
+                                  "CLOUDFLARE_API_BASE_URL=" + base_url};
+  if (!run.no_token) {
+    env.push_back("CLOUDFLARE_API_TOKEN=" + k_token);
+  }
+  env.insert(env.end(), run.env.begin(), run.env.end());
+  spec.env = env;
+  return testing::run_process(spec);
+}
+
+struct Outcome {
+  std::string name;
+  std::vector<ordered_json> rules;
+  Invocation run;
+  int exit_code;
+  std::string expect;  // in stdout
+};
+
+std::vector<Outcome> outcomes() {
+  ordered_json invalid = refused(1000, "Invalid API Token");
+  ordered_json no_d1 = refused(7403, "The given account is not valid or is not authorized");
+  ordered_json echo = refused(6003, "Invalid request headers: Bearer " + k_token);
+  return {
+      {"all good", {}, {}, 0, "Preflight passed"},
+      {"no token", {}, {{}, {}, true}, 1, "CLOUDFLARE_API_TOKEN is not set"},
+      {"empty token", {}, {{}, {"CLOUDFLARE_API_TOKEN="}, true}, 1, "counts as unset"},
+      {"expired", {token_rule("expired")}, {}, 1, "expired on 2026-01-31T00:00:00Z"},
+      {"disabled", {token_rule("disabled")}, {}, 1, "The token is disabled"},
+      {"invalid",
+       {rule("GET", "/user/tokens/verify", 401, invalid),
+        rule("GET", "/accounts/*/tokens/verify", 401, invalid)},
+       {},
+       1,
+       "does not recognise the token"},
+      {"account token",
+       {rule("GET", "/user/tokens/verify", 401, invalid),
+        rule("GET", "/accounts/*/tokens/verify", 200, ok({{"id", "t2"}, {"status", "active"}}))},
+       {},
+       0,
+       "account-owned token"},
+      {"email account", {}, {{"--account-id", "dev@example.com"}}, 1, "e-mail address"},
+      {"wrong account",
+       {rule("GET", "/accounts/*", 403, refused(9109, "Unauthorized")),
+        rule("*", "/accounts/*/**", 403, no_d1)},
+       {},
+       1,
+       "cannot reach account"},
+      {"missing database",
+       {rule("GET", "/accounts/*/d1/database/*", 404,
+             refused(7404, "The database could not be found")),
+        rule("GET", "/accounts/*/d1/database", 200, ok(json::array()))},
+       {},
+       1,
+       "has no database with id"},
+      {"id mismatch",
+       {rule("GET", "/accounts/*/d1/database/*", 404, refused(7404, "Not found")),
+        rule("GET", "/accounts/*/d1/database", 200,
+             ok(ordered_json::array(
+                 {{{"uuid", "99999999-8888-7777-6666-555555555555"}, {"name", "lab-db"}}})))},
+       {},
+       1,
+       "wrangler.toml:7"},
+      {"placeholder", {}, {{"--env", "staging"}}, 1, "is a placeholder"},
+      {"7403 on the probe",
+       {rule("POST", "/accounts/*/d1/database/*/query", 403, no_d1)},
+       {},
+       1,
+       "D1 › Edit"},
+      {"token echoed", {rule("GET", "/user/tokens/verify", 400, echo)}, {}, 1, "Bearer ***"},
+      {"server error",
+       {{{"path", "/client/v4/**"}, {"status", 500}, {"json", refused(10013, "x")}}},
+       {},
+       0,
+       "could not check"},
+      {"html",
+       {{{"path", "/client/v4/**"},
+         {"status", 502},
+         {"content_type", "text/html"},
+         {"text", "<html>502 Bad Gateway</html>"}}},
+       {},
+       0,
+       "502 Bad Gateway"},
+      {"broken json",
+       {{{"path", "/client/v4/**"}, {"text", "{\"success\": tr"}}},
+       {},
+       0,
+       "not a Cloudflare JSON answer"},
+      {"reset", {{{"path", "/client/v4/**"}, {"close", true}}}, {}, 0, "closed before"},
+      {"stall",
+       {{{"path", "/client/v4/**"}, {"delay_ms", 1500}, {"json", ok(nullptr)}}},
+       {{"--timeout", "0.3"}},
+       0,
+       "timeout"},
+  };
+}
+
+TEST(PreflightCommand, EveryOutcomeHasItsExitStatusAndNeverShowsTheToken) {
+  Project project;
+  for (const Outcome& outcome : outcomes()) {
+    SCOPED_TRACE(outcome.name);
+    testing::FakeCloudflare fake(scenario(outcome.rules));
+    fake.start();
+    CommandResult text = preflight(fake.base_url(), project, outcome.run);
+    Invocation as_json = outcome.run;
+    as_json.args.insert(as_json.args.end(), {"--format", "json"});
+    CommandResult machine = preflight(fake.base_url(), project, as_json);
+    EXPECT_EQ(text.exit_code, outcome.exit_code) << text.out << text.err;
+    EXPECT_EQ(machine.exit_code, outcome.exit_code);
+    EXPECT_NE(text.out.find(outcome.expect), std::string::npos) << text.out;
+    json report = json::parse(machine.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << machine.out;
+    EXPECT_EQ(report["ok"], outcome.exit_code == 0);
+    for (const std::string& seen : {text.out, text.err, machine.out, machine.err}) {
+      EXPECT_EQ(seen.find(k_token), std::string::npos) << seen;
+      EXPECT_EQ(seen.find(k_token.substr(5, 20)), std::string::npos) << seen;
+    }
+  }
+}
+
+TEST(PreflightCommand, JsonReportPointsAtTheConfigLine) {
+  Project project;
+  testing::FakeCloudflare fake(scenario({}));
+  fake.start();
+  CommandResult result =
+      preflight(fake.base_url(), project, {{"--env", "staging", "--format", "json"}, {}});
+  json report = json::parse(result.out);
+  json db = report["checks"][4];
+  EXPECT_EQ(db["id"], "d1-database:lab-db-staging");
+  EXPECT_EQ(db["status"], "fail");
+  EXPECT_EQ(db["line"], 13);
+  EXPECT_EQ(std::filesystem::path(db["file"].get<std::string>()).filename(), "wrangler.toml");
+}
+
+TEST(PreflightCommand, ChecksOnlyTheDatabasesAskedFor) {
+  Project project;
+  testing::FakeCloudflare fake(scenario({}));
+  fake.start();
+  CommandResult result = preflight(fake.base_url(), project, {{"--database", "nope"}, {}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("'nope' is neither a database_name nor a binding"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Use one of: lab-db"), std::string::npos);
+}
+
+TEST(PreflightCommand, HttpsTrustsOnlyTheGivenCa) {
+  Project project;
+  std::string cert = project.dir() + "/cert.pem";
+  std::string key = project.dir() + "/key.pem";
+  testing::generate_self_signed_cert(cert, key);
+  testing::FakeCloudflare fake(scenario({}), testing::FakeOptions{0, "", cert, key});
+  fake.start();
+  CommandResult trusted = preflight(fake.base_url(), project, {{"--ca-file", cert}, {}});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.out << trusted.err;
+  EXPECT_NE(trusted.out.find("Preflight passed"), std::string::npos);
+  // The same certificate reached as "localhost" (in its SAN), trusted through SSL_CERT_FILE...
+  std::string localhost = "https://localhost:" + std::to_string(fake.port()) + "/client/v4";
+  CommandResult by_name = preflight(localhost, project, {{}, {"SSL_CERT_FILE=" + cert}});
+  EXPECT_EQ(by_name.exit_code, 0) << by_name.out;
+  // ...and the system's CAs do not trust it: that is "could not check", not a failed check.
+  CommandResult untrusted = preflight(fake.base_url(), project, {});
+  EXPECT_EQ(untrusted.exit_code, 0) << untrusted.out;
+  EXPECT_NE(untrusted.out.find("certificate was not accepted"), std::string::npos) << untrusted.out;
+}
+
+TEST(PreflightCommand, UsageErrorsExitTwo) {
+  Project project;
+  EXPECT_EQ(preflight("http://127.0.0.1:1", project, {{"--format", "xml"}, {}}).exit_code, 2);
+  CommandResult bad_url = preflight("ftp://127.0.0.1/", project, {});
+  EXPECT_EQ(bad_url.exit_code, 2);
+  EXPECT_NE(bad_url.err.find("API base URL"), std::string::npos) << bad_url.err;
+}
+
+// Sets environment variables for one test and puts the old values back.
+class ScopedEnv {
+public:
+  explicit ScopedEnv(const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [name, value] : values) {
+      const char* old = std::getenv(name.c_str());
+      m_old.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
+      setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, value] : m_old) {
+      value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+    }
+  }
+
+private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> m_old;
+};
+
+TEST(PreflightCommand, GateStopsAMigrationTheTokenCannotWrite) {
+  Project project;
+  testing::FakeCloudflare fake(scenario(
+      {rule("POST", "/accounts/*/d1/database/*/query", 403, refused(7403, "not authorized"))}));
+  fake.start();
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()},
+                 {"CLOUDFLARE_API_TOKEN", k_token},
+                 {"CLOUDFLARE_ACCOUNT_ID", ""}});
+  ::testing::internal::CaptureStderr();
+  std::optional<int> stop = preflight_gate({GateStep::migrate, project.dir(), "", "lab-db", ""});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(stop.has_value());
+  EXPECT_EQ(*stop, 1);
+  EXPECT_NE(err.find("wrangler was not started"), std::string::npos) << err;
+  EXPECT_EQ(err.find(k_token), std::string::npos);
+}
+
+TEST(PreflightCommand, GateLetsADeployGoOn) {
+  Project project;
+  testing::FakeCloudflare fake(scenario({}));
+  fake.start();
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()}, {"CLOUDFLARE_API_TOKEN", k_token}});
+  ::testing::internal::CaptureStderr();
+  std::optional<int> stop = preflight_gate({GateStep::deploy, project.dir(), "", "", ""});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(stop.has_value()) << err;
+  for (const testing::RecordedRequest& request : fake.requests()) {
+    EXPECT_NE(request.method, "POST") << "deploy needs no D1 write probe: " << request.path;
+  }
+}
+
+TEST(PreflightCommand, VerifyingFromTheEnvironmentTellsAnExpiredTokenApart) {
+  testing::FakeCloudflare fake(scenario({token_rule("expired")}));
+  fake.start();
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()}, {"CLOUDFLARE_API_TOKEN", k_token}});
+  TokenState state = verify_token_from_environment(k_account);
+  EXPECT_EQ(state.status, TokenStatus::expired);
+  EXPECT_EQ(explain_token_state(state),
+            "The token expired on 2026-01-31T00:00:00Z: that is why Cloudflare refused it.");
+}
+
+TEST(PreflightCommand, VerifyingWithoutATokenIsUnknown) {
+  ScopedEnv env(
+      {{"CLOUDFLARE_API_TOKEN", " \n"}, {"CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:1"}});
+  TokenState state = verify_token_from_environment(k_account);
+  EXPECT_EQ(state.status, TokenStatus::unknown);
+  EXPECT_NE(explain_token_state(state).find("stays ambiguous"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cfdeploy
