@@ -10,6 +10,7 @@
 
 #include "diagnostics.h"
 #include "github_report.h"
+#include "preflight_command.h"
 #include "process.h"
 #include "step_report.h"
 #include "step_runner.h"
@@ -99,6 +100,7 @@ public:
     StepContext context = make_context();
     Result<StepResult> result = run_step(options, context);
     if (result) {
+      check_token_after_10000(result.value());
       // The summary quotes the child's error text: on GitHub it goes inside
       // the stop-commands window, where `##[…]` in it cannot act.
       std::string summary = redact_secrets(step_summary_text(result.value()));
@@ -131,6 +133,18 @@ public:
   }
 
 private:
+  // Cloudflare answers 10000 both for a bad token and for a good one that
+  // lacks a permission or belongs to another account: ask which it is.
+  static void check_token_after_10000(StepResult& result) {
+    const std::optional<Finding>& primary = result.verdict.primary;
+    if (!primary || primary->code != 10000) {
+      return;
+    }
+    const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
+    result.token_check =
+        explain_token_state(verify_token_from_environment(account != nullptr ? account : ""));
+  }
+
   StepContext make_context() {
     return StepContext{
         m_runner,
@@ -200,7 +214,19 @@ int run_generic(const RunFlags& flags) {
   return session.finish(session.execute(options), options.argv);
 }
 
+// --preflight: the checks the step needs, before wrangler starts.
+std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
+                                      const std::string& database) {
+  if (!flags.preflight) {
+    return std::nullopt;
+  }
+  return preflight_gate(PreflightGate{step, flags.step.directory, flags.environment, database, ""});
+}
+
 int run_deploy(const WranglerFlags& flags) {
+  if (std::optional<int> stop = run_preflight_gate(flags, GateStep::deploy, "")) {
+    return *stop;
+  }
   StepOptions options =
       step_options(flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)));
   StepSession session(flags.step);
@@ -237,6 +263,12 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
 }
 
 int run_migrate(const MigrateFlags& flags) {
+  if (!flags.local) {
+    if (std::optional<int> stop =
+            run_preflight_gate(flags.wrangler, GateStep::migrate, flags.database)) {
+      return *stop;
+    }
+  }
   StepSession session(flags.wrangler.step);
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session)) {
@@ -287,6 +319,8 @@ void add_wrangler_flags(CLI::App& command, WranglerFlags& flags) {
   command.add_option("--wrangler", flags.wrangler,
                      "Command that runs wrangler (default: the project's, PATH's, or npx)");
   command.add_option("-e,--env", flags.environment, "wrangler environment (--env)");
+  command.add_flag("--preflight", flags.preflight,
+                   "First check the token, the account and the databases (see preflight)");
   command.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 

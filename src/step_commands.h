@@ -32,6 +32,7 @@ struct WranglerFlags {
   StepFlags step;
   std::string wrangler;
   std::string environment;
+  bool preflight = false;
   std::vector<std::string> extra;
 };
 

@@ -54,6 +54,7 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   report["timed_out"] = result.timed_out;
   report["cancelled_by_signal"] = result.cancelled_by;
   report["retry_note"] = result.retry_note;
+  report["token_check"] = result.token_check.empty() ? json(nullptr) : json(result.token_check);
   report["deployment_url"] =
       result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
   report["migrations_applied"] = result.verdict.migrations_applied;
@@ -94,6 +95,9 @@ std::string step_summary_text(const StepResult& result) {
   out << "cfdeploy: how to fix it:\n";
   for (size_t i = 0; i < finding.entry->guidance.size(); ++i) {
     out << "  " << i + 1 << ". " << finding.entry->guidance[i] << "\n";
+  }
+  if (!result.token_check.empty()) {
+    out << "cfdeploy: token check: " << result.token_check << "\n";
   }
   if (!result.retry_note.empty()) {
     out << "cfdeploy: " << result.retry_note << "\n";

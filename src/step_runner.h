@@ -45,6 +45,7 @@ struct StepResult {
   int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
   std::string deployment_url;
   std::string wrangler_version;
+  std::string token_check;  // after a 10000: what verifying the token found
   std::string retry_note;  // why the last failure was, or was not, retried
   std::chrono::milliseconds duration{0};
 

@@ -196,7 +196,7 @@ describe('bad inputs and platforms', () => {
     assert.equal(run.steps[1].outcome, 'failure');
     const [error] = stepErrors(run);
     assert.equal(error.properties.title, 'cfdeploy: bad input');
-    assert.match(error.message, /^command must be deploy, migrate, run or explain, not 'bogus'/);
+    assert.match(error.message, /^command must be deploy, migrate, run, preflight or explain, not 'bogus'/);
   });
 
   test('a binary that does not match SHA256SUMS is refused before it runs', async (t) => {

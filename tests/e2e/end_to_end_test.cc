@@ -112,7 +112,7 @@ protected:
     return env;
   }
 
-  StepRun cfdeploy(std::vector<std::string> args) {
+  StepRun cfdeploy(std::vector<std::string> args, bool expect_report = true) {
     std::string report = (m_dir / "report.json").string();
     args.insert(args.end(), {"--wrangler", wrangler(), "-C", project().string(), "--report", report,
                              "--retry-delay-ms", "50"});
@@ -129,7 +129,7 @@ protected:
     EXPECT_EQ(run.result.out.find(k_token), std::string::npos) << "the token leaked to stdout";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
-    EXPECT_FALSE(run.report.is_discarded()) << "no report; stderr:\n" << run.result.err;
+    EXPECT_EQ(run.report.is_discarded(), !expect_report) << "stderr:\n" << run.result.err;
     return run;
   }
 
@@ -191,6 +191,35 @@ TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith403IsNotRetried) {
   start_fake("d1-apply-10000");
   expect_failure(cfdeploy({"migrate", "lab-db"}), "authentication", 10000, 1);
   EXPECT_EQ(requests_to("/query"), 1u);
+}
+
+TEST_F(MigrateEndToEnd, A10000IsToldApartByVerifyingTheToken) {
+  start_fake("d1-apply-10000");  // the token verifies as active
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authentication", 10000, 1);
+  EXPECT_NE(run.report["token_check"].get<std::string>().find("valid and active, so the 10000 "
+                                                              "means it lacks a permission"),
+            std::string::npos);
+  EXPECT_NE(run.result.err.find("cfdeploy: token check: The token is valid and active"),
+            std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, PreflightStopsA7403BeforeWranglerStarts) {
+  start_fake("preflight-d1-7403");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--preflight"}, /*expect_report=*/false);
+  EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_NE(run.result.err.find("Preflight FAILED"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"), std::string::npos);
+  EXPECT_EQ(run.result.out.find("wrangler 4.86.0"), std::string::npos) << "wrangler ran";
+  // The only query is preflight's read-only probe.
+  size_t queries = 0;
+  for (const auto& request : m_fake->requests()) {
+    if (request.path.find("/query") != std::string::npos) {
+      ++queries;
+      EXPECT_NE(request.body.find("SELECT 1"), std::string::npos) << request.body;
+    }
+  }
+  EXPECT_EQ(queries, 1u);
 }
 
 TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith400IsNotRetried) {
