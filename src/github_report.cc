@@ -98,21 +98,66 @@ std::string relative_to(const std::filesystem::path& file, const std::string& wo
   return absolute.generic_string();
 }
 
+std::optional<SourceLocation> in_migration(const Finding& finding, const std::string& project_dir,
+                                           const WranglerConfig* config,
+                                           const std::string& workspace) {
+  std::filesystem::path base = project_dir.empty() ? "." : project_dir;
+  std::string migrations_dir = "migrations";
+  if (config != nullptr) {
+    base = std::filesystem::path(config->path).parent_path();
+    for (const D1DatabaseConfig& database : config->d1_databases) {
+      if (database.migrations_dir.present()) {
+        migrations_dir = database.migrations_dir.value;
+        break;
+      }
+    }
+  }
+  std::filesystem::path file = base / migrations_dir / finding.migration;
+  if (!std::filesystem::exists(file)) {
+    return std::nullopt;
+  }
+  std::optional<size_t> offset = sql_error_offset(finding.evidence);
+  return SourceLocation{relative_to(file, workspace), offset ? line_at_offset(file, *offset) : 0};
+}
+
+// The configuration value an account, config or not-found error is about:
+// account_id, a D1 database_id, or the Worker's name.
+std::optional<SourceLocation> in_config(const Finding& finding, const WranglerConfig& config,
+                                        const std::string& workspace) {
+  std::optional<SourceLocation> where;
+  FailureClass failure_class = finding.entry->failure_class;
+  bool about_d1 =
+      finding.resource.find("/d1/") != std::string::npos || finding.entry->id.rfind("d1-", 0) == 0;
+  if (failure_class == FailureClass::account) {
+    where = config.account_id.where;
+  } else if (failure_class == FailureClass::config || failure_class == FailureClass::not_found) {
+    if (about_d1 && !config.d1_databases.empty()) {
+      where = config.d1_databases.front().database_id.where;
+    } else if (!about_d1) {
+      where = config.name.where;
+    }
+  }
+  if (where) {
+    where->file = relative_to(where->file, workspace);
+  }
+  return where;
+}
+
 }  // namespace
 
-Locator project_locator(std::string project_dir, std::string migrations_dir,
-                        std::string workspace) {
+Locator project_locator(std::string project_dir, std::string environment, std::string workspace) {
+  std::optional<WranglerConfig> config;
+  std::string path = find_wrangler_config(project_dir.empty() ? "." : project_dir);
+  if (!path.empty()) {
+    if (Result<WranglerConfig> read = read_wrangler_config(path, environment)) {
+      config = std::move(read.value());
+    }
+  }
   return [=](const Finding& finding) -> std::optional<SourceLocation> {
-    if (finding.migration.empty()) {
-      return std::nullopt;
+    if (!finding.migration.empty()) {
+      return in_migration(finding, project_dir, config ? &*config : nullptr, workspace);
     }
-    std::filesystem::path file = std::filesystem::path(project_dir.empty() ? "." : project_dir) /
-                                 migrations_dir / finding.migration;
-    if (!std::filesystem::exists(file)) {
-      return std::nullopt;
-    }
-    std::optional<size_t> offset = sql_error_offset(finding.evidence);
-    return SourceLocation{relative_to(file, workspace), offset ? line_at_offset(file, *offset) : 0};
+    return config ? in_config(finding, *config, workspace) : std::nullopt;
   };
 }
 

@@ -27,9 +27,12 @@ inline constexpr size_t k_max_annotations_per_level = 10;
 /// repository-relative when it is inside GITHUB_WORKSPACE).
 using Locator = std::function<std::optional<SourceLocation>(const Finding&)>;
 
-/// Points migration errors at the migration file under `project_dir`
-/// (and at the line of an "at offset N" SQL error), relative to `workspace`.
-Locator project_locator(std::string project_dir, std::string migrations_dir, std::string workspace);
+/// Points errors at the repository: a migration error at the migration file
+/// (and the line of an "at offset N" SQL error); account, config and
+/// not-found errors at the line of account_id, database_id or name in the
+/// wrangler configuration found from `project_dir` with `environment`.
+/// Files are relative to `workspace` when inside it.
+Locator project_locator(std::string project_dir, std::string environment, std::string workspace);
 
 /// The error for the primary finding and warnings for the others, most
 /// important first, within the runner's limits.

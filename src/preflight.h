@@ -4,20 +4,22 @@
 //
 // What each check calls (paths below the API base URL) and what an answer proves:
 //
-//   config            no request: reads wrangler.json / .jsonc / .toml; it parses, --env exists
-//   token-set         no request: CLOUDFLARE_API_TOKEN is set, not empty, sendable in a header
-//   token-valid       GET /user/tokens/verify; on code 1000, also
-//                     GET /accounts/{a}/tokens/verify (account-owned tokens)
-//                     -> active / expired (expires_on) / disabled / invalid
-//   account           GET /accounts/{a} -> the token reaches the 32-hex id; with no id set,
-//                     GET /accounts?per_page=50 -> the one account wrangler would pick
-//   d1-database:NAME  GET /accounts/{a}/d1/database/{uuid} and
-//                     GET /accounts/{a}/d1/database?name=NAME
-//                     -> it exists, its name matches, or which id it really has
-//   d1-write:NAME     POST /accounts/{a}/d1/database/{uuid}/query {"sql":"SELECT 1"}
-//                     -> 7403/10000: fail; 200 proves read access only: could not check
-//   workers-scripts   GET /accounts/{a}/workers/scripts
-//                     -> 7403/10000/9109: fail; 200 proves read access only: could not check
+// clang-format off
+// | check            | request                                          | proves                               |
+// |------------------|--------------------------------------------------|--------------------------------------|
+// | config           | none (reads wrangler.json/.jsonc/.toml)          | the file parses, --env exists        |
+// | token-set        | none (CLOUDFLARE_API_TOKEN)                      | a token reaches the step             |
+// | token-valid      | GET /user/tokens/verify; on code 1000 also       | active / expired / disabled /        |
+// |                  | GET /accounts/{account}/tokens/verify            | invalid; user or account token       |
+// | account          | GET /accounts/{account} (GET /accounts when no   | a 32-hex id the token can reach      |
+// |                  | id is set, as wrangler's own discovery would)    |                                      |
+// | d1-database:NAME | GET /accounts/{a}/d1/database/{uuid} and         | exists; the id matches the name      |
+// |                  | GET /accounts/{a}/d1/database?name=NAME          | (or gives the right id)              |
+// | d1-write:NAME    | POST /accounts/{a}/d1/database/{uuid}/query      | read access only: 7403/10000 fail;   |
+// |                  | {"sql":"SELECT 1"} (changes nothing)             | 200 is "could not check"             |
+// | workers-scripts  | GET /accounts/{a}/workers/scripts                | read access only: 7403/10000/9109    |
+// |                  |                                                  | fail; 200 is "could not check"       |
+// clang-format on
 //
 // No request writes anything. D1 Edit and Workers Scripts Edit cannot be proven without a
 // side effect, so those checks end at "could not check" when the reads succeed. A 5xx, a

@@ -84,7 +84,9 @@ std::string step_label(const std::vector<std::string>& argv) {
 // on GitHub, the annotations, outputs and job summary.
 class StepSession {
 public:
-  explicit StepSession(const StepFlags& flags) : m_flags(flags) {
+  // `environment` is the wrangler --env, for finding lines in the configuration.
+  explicit StepSession(const StepFlags& flags, std::string environment = "")
+      : m_flags(flags), m_environment(std::move(environment)) {
     bool github = flags.format == "github" || (flags.format == "auto" && running_on_github());
     if (github) {
       m_github.emplace(GithubReporter::from_environment(std::cout));
@@ -183,10 +185,11 @@ private:
     const char* workspace = std::getenv("GITHUB_WORKSPACE");
     m_github->report(
         summary, outputs,
-        project_locator(m_flags.directory, "migrations", workspace != nullptr ? workspace : ""));
+        project_locator(m_flags.directory, m_environment, workspace != nullptr ? workspace : ""));
   }
 
   const StepFlags& m_flags;
+  std::string m_environment;
   std::optional<GithubReporter> m_github;
   PosixProcessRunner m_runner;
   std::mt19937_64 m_random{std::random_device{}()};
@@ -229,7 +232,7 @@ int run_deploy(const WranglerFlags& flags) {
   }
   StepOptions options =
       step_options(flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)));
-  StepSession session(flags.step);
+  StepSession session(flags.step, flags.environment);
   return session.finish(session.execute(options), options.argv);
 }
 
@@ -269,7 +272,7 @@ int run_migrate(const MigrateFlags& flags) {
       return *stop;
     }
   }
-  StepSession session(flags.wrangler.step);
+  StepSession session(flags.wrangler.step, flags.wrangler.environment);
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session)) {
       return *failed;

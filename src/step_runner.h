@@ -46,7 +46,7 @@ struct StepResult {
   std::string deployment_url;
   std::string wrangler_version;
   std::string token_check;  // after a 10000: what verifying the token found
-  std::string retry_note;  // why the last failure was, or was not, retried
+  std::string retry_note;   // why the last failure was, or was not, retried
   std::chrono::milliseconds duration{0};
 
   bool ok() const { return exit_code == 0; }

@@ -1,13 +1,12 @@
 #include "github_report.h"
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 
 namespace cfdeploy {
 namespace {
@@ -139,8 +138,8 @@ TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   std::ostringstream out;
   GithubReporter reporter(out, output_path, summary_path, counting_bytes);
   Verdict verdict = d1_7403();
-  SummaryInput summary{"wrangler d1 migrations apply DB --remote", &verdict, 1, {}, 1, "", "4.86.0",
-                       ""};
+  SummaryInput summary{
+      "wrangler d1 migrations apply DB --remote", &verdict, 1, {}, 1, "", "4.86.0", ""};
   StepOutputs outputs = outputs_for(verdict);
   outputs.attempts = 1;
   outputs.exit_code = 1;
@@ -172,15 +171,44 @@ TEST(GithubReport, PointsASqlErrorAtItsMigrationFileAndLine) {
   TempDir dir;
   fs::create_directories(dir.path / "app/migrations");
   std::ofstream(dir.path / "app/migrations/0003_x.sql") << "-- c\nSELECT 1;\nCREAT TABLE t;\n";
-  Finding finding = finding_for(7500, "/d1/", "near \"CREAT\": syntax error at offset 15: SQLITE_ERROR");
+  Finding finding =
+      finding_for(7500, "/d1/", "near \"CREAT\": syntax error at offset 15: SQLITE_ERROR");
   finding.migration = "0003_x.sql";
-  Locator locate = project_locator((dir.path / "app").string(), "migrations", dir.path.string());
+  Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
   std::optional<SourceLocation> where = locate(finding);
   ASSERT_TRUE(where.has_value());
   EXPECT_EQ(where->file, "app/migrations/0003_x.sql");
   EXPECT_EQ(where->line, 3);
   finding.migration = "0009_missing.sql";
   EXPECT_FALSE(locate(finding).has_value());
+}
+
+TEST(GithubReport, PointsConfigAndAccountErrorsAtTheirConfigurationLines) {
+  TempDir dir;
+  fs::create_directories(dir.path / "app");
+  std::ofstream(dir.path / "app/wrangler.toml") << "name = \"w\"\n"
+                                                   "account_id = \"me@example.com\"\n"
+                                                   "\n"
+                                                   "[[d1_databases]]\n"
+                                                   "binding = \"DB\"\n"
+                                                   "database_name = \"db\"\n"
+                                                   "database_id = \"REPLACE_ME\"\n";
+  Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
+  Finding invalid_uuid =
+      finding_for(7400, "/accounts/a/d1/database/REPLACE_ME/query", "Invalid uuid [code: 7400]");
+  std::optional<SourceLocation> where = locate(invalid_uuid);
+  ASSERT_TRUE(where.has_value());
+  EXPECT_EQ(where->file, "app/wrangler.toml");
+  EXPECT_EQ(where->line, 7);
+  Finding bad_account = finding_for(7003, "/accounts/me@example.com/workers/scripts/w",
+                                    "Could not route to /client/v4/accounts/x [code: 7003]");
+  ASSERT_EQ(bad_account.entry->failure_class, FailureClass::account);
+  ASSERT_TRUE(locate(bad_account).has_value());
+  EXPECT_EQ(locate(bad_account)->line, 2);
+  Finding missing_worker = finding_for(10007, "/accounts/a/workers/services/w", "not found");
+  ASSERT_TRUE(locate(missing_worker).has_value());
+  EXPECT_EQ(locate(missing_worker)->line, 1);
+  EXPECT_FALSE(locate(finding_for(971, "/x", "throttling")).has_value());
 }
 
 }  // namespace

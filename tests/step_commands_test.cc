@@ -258,8 +258,9 @@ TEST(StepCommandsOnGithub, MissingRunnerFilesAreWarnings) {
 TEST(StepCommandsOnGithub, ExplainReportsASavedLog) {
   std::string output = temp_path("gh-explain-output");
   std::string log = temp_path("gh-explain.log");
-  std::ofstream(log) << "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
-                        "(/accounts/***/d1/database/***) failed. Authentication error [code: 10000]\n";
+  std::ofstream(log)
+      << "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+         "(/accounts/***/d1/database/***) failed. Authentication error [code: 10000]\n";
   CommandResult result = run_cfdeploy({"explain", "--format", "github", log}, "",
                                       {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY="});
   EXPECT_EQ(result.exit_code, 0);
