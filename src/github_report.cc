@@ -235,26 +235,40 @@ void GithubReporter::finish_child_output() {
 
 void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outputs,
                             const Locator& locate) {
-  for (const Annotation& annotation : build_annotations(*summary.verdict, locate)) {
+  annotate(build_annotations(*summary.verdict, locate));
+  write_outputs({
+      {"outcome", outputs.outcome},
+      {"error-class", outputs.error_class},
+      {"error-code", outputs.error_code},
+      {"retryable", outputs.retryable ? "true" : "false"},
+      {"attempts", std::to_string(outputs.attempts)},
+      {"exit-code", std::to_string(outputs.exit_code)},
+      {"deployment-url", outputs.deployment_url},
+      {"migrations-applied", std::to_string(outputs.migrations_applied)},
+      {"report", outputs.report_path},
+  });
+  write_summary(job_summary_markdown(summary));
+}
+
+void GithubReporter::annotate(const std::vector<Annotation>& annotations) {
+  for (const Annotation& annotation : annotations) {
     m_out << annotation_command(annotation);
   }
   m_out << std::flush;
+}
+
+void GithubReporter::write_outputs(
+    const std::vector<std::pair<std::string, std::string>>& outputs) {
   auto delimiter = [this] { return "ghadelimiter_" + random_hex_token(m_random_bytes); };
   std::string entries;
-  auto add = [&](const char* name, const std::string& value) {
+  for (const auto& [name, value] : outputs) {
     entries += output_entry(name, value, delimiter);
-  };
-  add("outcome", outputs.outcome);
-  add("error-class", outputs.error_class);
-  add("error-code", outputs.error_code);
-  add("retryable", outputs.retryable ? "true" : "false");
-  add("attempts", std::to_string(outputs.attempts));
-  add("exit-code", std::to_string(outputs.exit_code));
-  add("deployment-url", outputs.deployment_url);
-  add("migrations-applied", std::to_string(outputs.migrations_applied));
-  add("report", outputs.report_path);
+  }
   append_to(m_output_path, "GITHUB_OUTPUT", entries);
-  append_to(m_summary_path, "GITHUB_STEP_SUMMARY", job_summary_markdown(summary));
+}
+
+void GithubReporter::write_summary(const std::string& markdown) {
+  append_to(m_summary_path, "GITHUB_STEP_SUMMARY", markdown);
 }
 
 void GithubReporter::append_to(const std::string& path, const std::string& variable,

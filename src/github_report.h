@@ -74,6 +74,11 @@ public:
   /// Annotations on `out`, outputs appended to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY.
   void report(const SummaryInput& summary, const StepOutputs& outputs, const Locator& locate);
 
+  /// The pieces of report(), for reports that are not a step's (preflight).
+  void annotate(const std::vector<Annotation>& annotations);
+  void write_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
+  void write_summary(const std::string& markdown);
+
 private:
   void append_to(const std::string& path, const std::string& variable, const std::string& text);
 

@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "error.h"
 #include "preflight.h"
+#include "preflight_github.h"
 
 namespace cfdeploy {
 namespace {
@@ -154,7 +155,12 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
   PreflightReport report = run_preflight(*api.value(), input);
   std::string text =
       flags.format == "json" ? preflight_to_json(report).dump(2) + "\n" : preflight_to_text(report);
-  out << redact_secrets(scrub_secret(text, token)) << std::flush;
+  text = redact_secrets(scrub_secret(text, token));
+  if (flags.format == "github") {
+    report_preflight_to_github(report, text, {token}, out);
+  } else {
+    out << text << std::flush;
+  }
   return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
 }
 
@@ -174,7 +180,7 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
       ->check(CLI::IsMember({"deploy", "migrate", "all"}))
       ->capture_default_str();
   command->add_option("--format", flags.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
   command->add_option("--account-id", flags.account_id,
                       "Account id to check (default: account_id, then CLOUDFLARE_ACCOUNT_ID)");

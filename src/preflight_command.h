@@ -20,7 +20,7 @@ struct PreflightFlags {
   std::string environment;             // --env; empty: $CLOUDFLARE_ENV, else the top level
   std::vector<std::string> databases;  // --database (repeatable); empty: all in the config
   std::string needs = "all";           // --for deploy|migrate|all: which access to probe
-  std::string format = "text";         // --format text|json
+  std::string format = "text";         // --format text|json|github
   std::string ca_file;                 // --ca-file; empty: $SSL_CERT_FILE, else the system's
   double connect_timeout_seconds = 5;  // --connect-timeout
   double timeout_seconds = 15;         // --timeout, per request

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "fake_cloudflare.h"
 #include "support/run_command.h"
@@ -249,6 +250,32 @@ TEST(PreflightCommand, JsonReportPointsAtTheConfigLine) {
   EXPECT_EQ(db["status"], "fail");
   EXPECT_EQ(db["line"], 13);
   EXPECT_EQ(std::filesystem::path(db["file"].get<std::string>()).filename(), "wrangler.toml");
+}
+
+TEST(PreflightCommand, GithubFormatAnnotatesTheConfigLineAndWritesOutputs) {
+  Project project;
+  testing::FakeCloudflare fake(scenario({}));
+  fake.start();
+  std::string output = project.dir() + "/github-output";
+  std::string summary = project.dir() + "/github-summary";
+  CommandResult result = preflight(fake.base_url(), project,
+                                   {{"--env", "staging", "--format", "github"},
+                                    {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out.rfind("::add-mask::" + k_token + "\n::stop-commands::", 0), 0u)
+      << result.out;
+  EXPECT_NE(result.out.find("::error title=cfdeploy preflight%3A D1 database 'lab-db-staging'"),
+            std::string::npos);
+  EXPECT_NE(result.out.find(",line=13::"), std::string::npos);
+  std::ifstream output_file(output);
+  std::stringstream outputs;
+  outputs << output_file.rdbuf();
+  EXPECT_NE(outputs.str().find("\nfailure\n"), std::string::npos) << outputs.str();
+  EXPECT_NE(outputs.str().find("d1-database:lab-db-staging"), std::string::npos);
+  std::ifstream summary_file(summary);
+  std::stringstream markdown;
+  markdown << summary_file.rdbuf();
+  EXPECT_NE(markdown.str().find("cfdeploy preflight failed"), std::string::npos);
 }
 
 TEST(PreflightCommand, ChecksOnlyTheDatabasesAskedFor) {

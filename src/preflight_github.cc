@@ -1,0 +1,110 @@
+#include "preflight_github.h"
+
+#include <sstream>
+
+#include "github_report.h"
+#include "job_summary.h"
+
+namespace cfdeploy {
+namespace {
+
+std::string_view status_mark(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::pass:
+      return "\xE2\x9C\x85 pass";
+    case CheckStatus::fail:
+      return "\xE2\x9D\x8C fail";
+    case CheckStatus::skipped:
+      return "skipped";
+    case CheckStatus::could_not_check:
+      return "\xE2\x9A\xA0\xEF\xB8\x8F could not check";
+  }
+  return "";
+}
+
+Annotation annotation_for(const CheckResult& check, AnnotationLevel level) {
+  std::string message = check.detail;
+  if (!check.fix.empty()) {
+    message += "\n\nHow to fix it:";
+    for (size_t i = 0; i < check.fix.size(); ++i) {
+      message += "\n" + std::to_string(i + 1) + ". " + check.fix[i];
+    }
+  }
+  Annotation annotation{level, "cfdeploy preflight: " + check.title, "", 0, message};
+  if (check.where) {
+    annotation.file = check.where->file;
+    annotation.line = check.where->line;
+  }
+  return annotation;
+}
+
+void add_level(std::vector<Annotation>& annotations, const PreflightReport& report,
+               CheckStatus status, AnnotationLevel level) {
+  size_t added = 0;
+  for (const CheckResult& check : report.checks) {
+    if (check.status == status && added < k_max_annotations_per_level) {
+      annotations.push_back(annotation_for(check, level));
+      ++added;
+    }
+  }
+}
+
+const CheckResult* first_failure(const PreflightReport& report) {
+  for (const CheckResult& check : report.checks) {
+    if (check.status == CheckStatus::fail) {
+      return &check;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<Annotation> preflight_annotations(const PreflightReport& report) {
+  std::vector<Annotation> annotations;
+  add_level(annotations, report, CheckStatus::fail, AnnotationLevel::error);
+  add_level(annotations, report, CheckStatus::could_not_check, AnnotationLevel::warning);
+  return annotations;
+}
+
+std::string preflight_summary_markdown(const PreflightReport& report) {
+  std::ostringstream out;
+  out << "## " << (report.ok() ? "\xE2\x9C\x85" : "\xE2\x9D\x8C") << " cfdeploy preflight "
+      << (report.ok() ? "passed" : "failed") << "\n\n| Check | Result | Detail |\n|---|---|---|\n";
+  for (const CheckResult& check : report.checks) {
+    out << "| " << escape_html(check.title) << " | " << status_mark(check.status) << " | "
+        << escape_html(check.detail) << " |\n";
+  }
+  for (const CheckResult& check : report.checks) {
+    if (check.status != CheckStatus::fail || check.fix.empty()) {
+      continue;
+    }
+    out << "\n### " << escape_html(check.title) << "\n\n";
+    if (check.where) {
+      out << "At `" << escape_html(check.where->text()) << "`.\n\n";
+    }
+    for (const std::string& fix : check.fix) {
+      out << "- [ ] " << escape_html(fix) << "\n";
+    }
+  }
+  return out.str();
+}
+
+void report_preflight_to_github(const PreflightReport& report, const std::string& text,
+                                const std::vector<std::string>& secrets, std::ostream& out) {
+  GithubReporter reporter = GithubReporter::from_environment(out);
+  reporter.start_child_output(secrets);
+  out << text;
+  reporter.observe(Stream::out, text);
+  reporter.finish_child_output();
+  reporter.annotate(preflight_annotations(report));
+  const CheckResult* failed = first_failure(report);
+  reporter.write_outputs({
+      {"outcome", report.ok() ? "success" : "failure"},
+      {"failed-check", failed != nullptr ? failed->id : ""},
+      {"error-code", failed != nullptr && failed->code ? std::to_string(*failed->code) : ""},
+  });
+  reporter.write_summary(preflight_summary_markdown(report));
+}
+
+}  // namespace cfdeploy
