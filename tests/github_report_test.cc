@@ -8,20 +8,13 @@
 #include <map>
 #include <sstream>
 
+#include "support/findings.h"
+
 namespace cfdeploy {
 namespace {
 
 namespace fs = std::filesystem;
-
-Finding finding_for(std::optional<int> code, const std::string& resource, const std::string& text) {
-  Finding finding;
-  const CatalogueEntry* entry = builtin_catalogue().best_match({code, resource, {}, text});
-  finding.entry = entry != nullptr ? entry : &Catalogue::unknown_entry();
-  finding.code = code;
-  finding.line = 8;
-  finding.evidence = text;
-  return finding;
-}
+using testing::finding_for;
 
 Verdict d1_7403() {
   Verdict verdict;

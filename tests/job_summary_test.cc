@@ -2,22 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/findings.h"
+
 namespace cfdeploy {
 namespace {
 
-Verdict failed_with(std::optional<int> code, const std::string& resource, const std::string& text) {
-  Finding finding;
-  const CatalogueEntry* entry = builtin_catalogue().best_match({code, resource, {}, text});
-  finding.entry = entry != nullptr ? entry : &Catalogue::unknown_entry();
-  finding.code = code;
-  finding.resource = resource;
-  finding.line = 8;
-  finding.evidence = text;
-  Verdict verdict;
-  verdict.ok = false;
-  verdict.primary = finding;
-  return verdict;
-}
+using testing::failed_with;
 
 SummaryInput input_for(const Verdict& verdict) {
   SummaryInput input;

@@ -2,28 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include "support/findings.h"
+
 namespace cfdeploy {
 namespace {
 
-Verdict failed_with(std::optional<int> code, const std::string& resource, const std::string& text) {
-  const CatalogueEntry* entry = builtin_catalogue().best_match({code, resource, {}, text});
-  Finding finding;
-  finding.entry = entry ? entry : &Catalogue::unknown_entry();
-  finding.code = code;
-  finding.resource = resource;
-  finding.line = 12;
-  finding.evidence = text;
-  Verdict verdict;
-  verdict.ok = false;
-  verdict.primary = finding;
-  verdict.lines = 40;
-  return verdict;
-}
+using testing::failed_with;
 
 Verdict d1_7403() {
-  return failed_with(7403, "/accounts/***/d1/database/***/query",
-                     "The given account is not valid or is not authorized to access this "
-                     "service [code: 7403]");
+  Verdict verdict = failed_with(7403, "/accounts/***/d1/database/***/query",
+                                "The given account is not valid or is not authorized to access "
+                                "this service [code: 7403]",
+                                12);
+  verdict.lines = 40;
+  return verdict;
 }
 
 TEST(Report, JsonForAFailureHasTheContractFields) {
