@@ -155,9 +155,11 @@ Result<Catalogue> Catalogue::from_json(std::string_view json_text) {
       problem = "duplicate id";
     }
     if (!problem.empty()) {
-      std::string where = "catalogue entry " + std::to_string(catalogue.m_entries.size() + 1) +
-                          (entry.id.empty() ? "" : " ('" + entry.id + "')");
-      return Error{"reading the catalogue", where + ": " + problem};
+      std::string where = "catalogue entry " + std::to_string(catalogue.m_entries.size() + 1);
+      if (!entry.id.empty()) {
+        where += " ('" + entry.id + "')";
+      }
+      return Error{"reading the catalogue", where.append(": ").append(problem)};
     }
     catalogue.m_entries.push_back(std::move(entry));
   }

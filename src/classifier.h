@@ -50,7 +50,7 @@ class Classifier {
 public:
   static constexpr size_t k_max_findings = 50;
   static constexpr size_t k_max_warnings = 20;
-  static constexpr size_t k_max_block_text = 8 * 1024;
+  static constexpr size_t k_max_block_text = size_t{8} * 1024;
   static constexpr size_t k_max_migrations = 10000;
 
   explicit Classifier(const Catalogue& catalogue);

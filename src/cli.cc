@@ -71,7 +71,10 @@ int run_explain(const ExplainOptions& options) {
     return exit_with(ExitCode::failure);
   }
   if (options.format == "json") {
-    std::cout << verdict_to_json(verdict.value()).dump(2) << "\n";
+    // A saved log need not be valid UTF-8, and the evidence quotes it.
+    std::cout << verdict_to_json(verdict.value())
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else if (options.format == "github") {
     report_explanation_to_github(verdict.value(), path);
   } else {

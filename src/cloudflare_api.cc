@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -141,7 +142,11 @@ Result<ProxySetting> parse_proxy(std::string url) {
   }
   size_t colon = url.rfind(':');
   if (colon != std::string::npos && url.find(']', colon) == std::string::npos) {
-    proxy.port = std::atoi(url.substr(colon + 1).c_str());
+    const char* digits = url.data() + colon + 1;
+    int port = 0;
+    auto [end, error] = std::from_chars(digits, url.data() + url.size(), port);
+    bool whole = error == std::errc() && end == url.data() + url.size();
+    proxy.port = whole ? port : 0;  // "host:abc" is refused below, not taken as port 80
     url.erase(colon);
   }
   proxy.host = url;
@@ -436,7 +441,8 @@ Result<std::unique_ptr<CloudflareApi>> make_http_api(HttpOptions options) {
   if (base.value().https) {
     options.ca_file = effective_ca_file(options.ca_file);
     if (!std::ifstream(options.ca_file)) {
-      return Error{"reading the CA certificates '" + options.ca_file + "'", std::strerror(errno)};
+      return Error{"reading the CA certificates '" + options.ca_file + "'",
+                   system_error_text(errno)};
     }
   }
   return std::unique_ptr<CloudflareApi>(std::make_unique<HttpCloudflareApi>(

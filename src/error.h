@@ -3,6 +3,7 @@
 // Error into an exit code.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <utility>
 #include <variant>
@@ -21,6 +22,13 @@ struct Error {
 
   std::string message() const { return cause.empty() ? context : context + ": " + cause; }
 };
+
+// The text for an errno value. std::strerror may share one buffer between threads, and
+// preflight's checks run on threads.
+inline std::string system_error_text(int error_number) {
+  char buffer[256];
+  return strerror_r(error_number, buffer, sizeof buffer);  // the GNU form returns the text
+}
 
 template <typename T>
 class Result {

@@ -145,7 +145,8 @@ std::optional<SourceLocation> in_config(const Finding& finding, const WranglerCo
 
 }  // namespace
 
-Locator project_locator(std::string project_dir, std::string environment, std::string workspace) {
+Locator project_locator(const std::string& project_dir, const std::string& environment,
+                        const std::string& workspace) {
   std::optional<WranglerConfig> config;
   std::string path = find_wrangler_config(project_dir.empty() ? "." : project_dir);
   if (!path.empty()) {
@@ -203,8 +204,7 @@ GithubReporter::GithubReporter(std::ostream& out, std::string output_path, std::
       m_random_bytes(std::move(random_bytes)) {}
 
 GithubReporter GithubReporter::from_environment(std::ostream& out) {
-  return GithubReporter(out, env_or_empty("GITHUB_OUTPUT"), env_or_empty("GITHUB_STEP_SUMMARY"),
-                        os_random_bytes);
+  return {out, env_or_empty("GITHUB_OUTPUT"), env_or_empty("GITHUB_STEP_SUMMARY"), os_random_bytes};
 }
 
 void GithubReporter::start_child_output(const std::vector<std::string>& secrets) {

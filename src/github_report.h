@@ -32,7 +32,8 @@ using Locator = std::function<std::optional<SourceLocation>(const Finding&)>;
 /// not-found errors at the line of account_id, database_id or name in the
 /// wrangler configuration found from `project_dir` with `environment`.
 /// Files are relative to `workspace` when inside it.
-Locator project_locator(std::string project_dir, std::string environment, std::string workspace);
+Locator project_locator(const std::string& project_dir, const std::string& environment,
+                        const std::string& workspace);
 
 /// The error for the primary finding and warnings for the others, most
 /// important first, within the runner's limits.

@@ -23,11 +23,11 @@ constexpr std::array<PermissionRow, 6> k_permission_table = {{
     {"Account \xE2\x80\xBA Account Analytics \xE2\x80\xBA Read", "optional: analytics queries"},
 }};
 
-constexpr size_t k_max_error_lines_bytes = 64 * 1024;
+constexpr size_t k_max_error_lines_bytes = size_t{64} * 1024;
 
 std::string seconds_text(std::chrono::milliseconds duration) {
   char text[32];
-  std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(duration.count()) / 1000.0);
+  (void)std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(duration.count()) / 1000.0);
   return text;
 }
 

@@ -23,7 +23,7 @@ struct SummaryInput {
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.
-inline constexpr size_t k_max_summary_bytes = 1000 * 1000;
+inline constexpr size_t k_max_summary_bytes = size_t{1000} * 1000;
 
 std::string job_summary_markdown(const SummaryInput& input);
 

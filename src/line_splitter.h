@@ -13,7 +13,7 @@ namespace cfdeploy {
 class LineSplitter {
 public:
   /// Longest line kept; the rest of a longer line is dropped (not its newline).
-  static constexpr size_t k_default_max_line = 64 * 1024;
+  static constexpr size_t k_default_max_line = size_t{64} * 1024;
 
   using LineHandler = std::function<void(std::string_view line)>;
 

@@ -10,10 +10,12 @@
 namespace cfdeploy {
 namespace {
 
-constexpr size_t k_chunk_size = 256 * 1024;
+constexpr size_t k_chunk_size = size_t{256} * 1024;
 
 struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+  void operator()(std::FILE* file) const {
+    (void)std::fclose(file);
+  }  // read-only: nothing to flush
 };
 
 }  // namespace
@@ -28,7 +30,7 @@ Result<Verdict> classify_stream(std::FILE* file, const std::string& name,
     splitter.feed(std::string_view(buffer.data(), got));
   }
   if (std::ferror(file)) {
-    return Error{"reading log '" + name + "'", std::strerror(errno)};
+    return Error{"reading log '" + name + "'", system_error_text(errno)};
   }
   splitter.finish();
   Verdict verdict = classifier.finish();
@@ -42,7 +44,7 @@ Result<Verdict> classify_log(const std::string& path, const Catalogue& catalogue
   }
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) {
-    return Error{"cannot open log '" + path + "'", std::strerror(errno)};
+    return Error{"cannot open log '" + path + "'", system_error_text(errno)};
   }
   return classify_stream(file.get(), path, catalogue);
 }

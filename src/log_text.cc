@@ -88,7 +88,7 @@ std::string_view strip_timestamp(std::string_view line) {
 void clean_line(std::string_view raw, std::string& out) {
   strip_ansi(raw, out);
   std::string_view text = trim_right(strip_timestamp(out));
-  size_t offset = static_cast<size_t>(text.data() - out.data());
+  auto offset = static_cast<size_t>(text.data() - out.data());
   out.erase(offset + text.size());
   out.erase(0, offset);
 }

@@ -18,7 +18,7 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-const std::string k_update_secret =
+constexpr const char* k_update_secret =
     "Update the CLOUDFLARE_API_TOKEN secret (Settings › Secrets and variables › Actions) and "
     "re-run the job.";
 
@@ -202,9 +202,9 @@ CheckResult could_not(CheckResult check, const ApiResponse& response) {
       "This says nothing about the token or the configuration: re-run, and if it persists "
       "check https://www.cloudflarestatus.com and the runner's network."};
   if (response.failure == TransportFailure::tls) {
-    fix.push_back("If a proxy intercepts HTTPS, trust its CA with --ca-file or SSL_CERT_FILE.");
+    fix.emplace_back("If a proxy intercepts HTTPS, trust its CA with --ca-file or SSL_CERT_FILE.");
   } else if (response.failure == TransportFailure::connection_refused) {
-    fix.push_back("Check CLOUDFLARE_API_BASE_URL and HTTPS_PROXY/NO_PROXY if they are set.");
+    fix.emplace_back("Check CLOUDFLARE_API_BASE_URL and HTTPS_PROXY/NO_PROXY if they are set.");
   }
   return finish(std::move(check), CheckStatus::could_not_check,
                 "Could not check: " + response.summary() + ".", fix);
@@ -476,7 +476,7 @@ std::string create_fix(const D1DatabaseConfig& db) {
          db.label() + "`, and put the id it prints in database_id.";
 }
 
-CheckResult missing_id_check(CheckResult check, const D1DatabaseConfig& db,
+CheckResult missing_id_check(const CheckResult& check, const D1DatabaseConfig& db,
                              const DatabaseAnswers& answers, const std::string& account) {
   std::optional<std::string> found = id_by_name(answers, db.database_name.value);
   if (found) {

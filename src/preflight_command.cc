@@ -39,7 +39,7 @@ std::string token_problem(const std::string& token) {
     auto c = static_cast<unsigned char>(token[i]);
     if (c < 0x21 || c > 0x7e) {
       char hex[8];
-      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      (void)std::snprintf(hex, sizeof hex, "0x%02X", c);
       return "The token has a character that cannot be sent in an HTTP header (byte " +
              std::string(hex) + " at position " + std::to_string(i + 1) + ").";
     }
@@ -153,8 +153,11 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
     return static_cast<int>(ExitCode::usage);
   }
   PreflightReport report = run_preflight(*api.value(), input);
-  std::string text =
-      flags.format == "json" ? preflight_to_json(report).dump(2) + "\n" : preflight_to_text(report);
+  // A server's non-JSON body is quoted in the details and need not be valid UTF-8.
+  auto json_text = [&report] {
+    return preflight_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string text = flags.format == "json" ? json_text() + "\n" : preflight_to_text(report);
   text = redact_secrets(scrub_secret(text, token));
   if (flags.format == "github") {
     report_preflight_to_github(report, text, {token}, out);
@@ -244,8 +247,11 @@ std::optional<int> preflight_gate(const PreflightGate& gate) {
   if (gate.step == GateStep::migrate && !gate.database.empty()) {
     flags.databases = {gate.database};
   }
+  if (gate.github) {
+    flags.format = "github";
+  }
   print_note("preflight: checking the token, the account and the D1 databases first");
-  int status = execute(flags, std::cerr);
+  int status = execute(flags, gate.github ? std::cout : std::cerr);
   if (status == static_cast<int>(ExitCode::success)) {
     return std::nullopt;
   }

@@ -44,10 +44,12 @@ struct PreflightGate {
   std::string environment;  // the step's --env
   std::string database;     // migrate: the DATABASE argument (name or binding)
   std::string config_path;  // empty: found from `directory` the way wrangler finds it
+  bool github = false;      // report as `preflight --format github` does, on stdout
 };
 
 /// Runs the checks the step needs (deploy: Workers scripts and the D1 databases it binds;
-/// migrate: the database and D1 write) and prints the report on stderr. Returns the exit
+/// migrate: the database and D1 write) and prints the report on stderr (on GitHub: on stdout,
+/// with annotations, outputs and a job summary). Returns the exit
 /// status to stop with when a check failed or preflight could not run, or nullopt when the
 /// step may go on (could-not-check does not stop it).
 std::optional<int> preflight_gate(const PreflightGate& gate);

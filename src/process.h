@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,21 @@ public:
 class PosixProcessRunner : public ProcessRunner {
 public:
   Result<ChildExit> run(const SpawnRequest& request, OutputSink& sink) override;
+};
+
+/// For its lifetime SIGINT and SIGTERM do not kill us: one that arrives while
+/// no child runs and no sleep waits (between an attempt and its backoff, say)
+/// is kept and handed to the next child run or sleep, which then stops.
+class SignalHold {
+public:
+  SignalHold();
+  ~SignalHold();
+  SignalHold(const SignalHold&) = delete;
+  SignalHold& operator=(const SignalHold&) = delete;
+
+private:
+  struct Saved;
+  std::unique_ptr<Saved> m_saved;
 };
 
 /// Sleeps up to `duration`; returns early with the signal number if SIGINT or

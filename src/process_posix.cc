@@ -3,7 +3,6 @@
 // SIGINT/SIGTERM (caught through a self-pipe) to the child's process group.
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -36,12 +36,14 @@ constexpr milliseconds k_reap_interval{5};
 // How long a grandchild may keep the pipes open after the child exited.
 constexpr milliseconds k_orphan_drain{1000};
 
-// Write end of the active self-pipe; the signal handler's only state.
+// Write end of the active self-pipe, and the last signal no trap has taken yet: the
+// signal handler's only state.
 std::atomic<int> g_signal_fd{-1};
+std::atomic<int> g_pending_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
 
 Error libc_error(const char* call, int error_number = errno) {
-  return Error{call, std::strerror(error_number)};
+  return Error{call, system_error_text(error_number)};
 }
 
 pid_t wait_for(pid_t pid, int* status, int flags) {
@@ -94,6 +96,7 @@ Result<Pipe> make_pipe(int flags) {
 
 void on_signal(int signo) {
   int saved_errno = errno;  // the interrupted code may be inspecting errno
+  g_pending_signal.store(signo);
   auto byte = static_cast<unsigned char>(signo);
   ssize_t written = write(g_signal_fd.load(), &byte, 1);
   static_cast<void>(written);  // a full pipe already holds a pending signal
@@ -108,6 +111,8 @@ public:
   SignalTrap(const SignalTrap&) = delete;
   SignalTrap& operator=(const SignalTrap&) = delete;
   ~SignalTrap() {
+    // In reverse order; clang 14 cannot compile libstdc++ 12's reverse_view.
+    // NOLINTNEXTLINE(modernize-loop-convert)
     for (auto it = m_saved.rbegin(); it != m_saved.rend(); ++it) {
       sigaction(it->first, &it->second, nullptr);
     }
@@ -129,15 +134,23 @@ public:
         return error;
       }
     }
+    // One that arrived under a SignalHold, while no trap was there to take it.
+    if (int pending = g_pending_signal.load()) {
+      auto byte = static_cast<unsigned char>(pending);
+      static_cast<void>(write(m_pipe.write.get(), &byte, 1));
+    }
     return ignore_sigpipe ? set_handler(SIGPIPE, SIG_IGN) : std::nullopt;
   }
 
   int read_fd() const { return m_pipe.read.get(); }
 
   /// The next caught signal number, or 0 if none is pending.
-  int take_signal() {
+  int take_signal() const {
     unsigned char byte = 0;  // stays 0 when the pipe is empty (EAGAIN)
     while (read(m_pipe.read.get(), &byte, 1) < 0 && errno == EINTR) {
+    }
+    if (byte != 0) {
+      g_pending_signal.store(0);
     }
     return byte;
   }
@@ -181,6 +194,7 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> pointers;
+  pointers.reserve(strings.size());
   for (const std::string& s : strings) {
     pointers.push_back(const_cast<char*>(s.c_str()));  // posix_spawn does not write
   }
@@ -268,7 +282,7 @@ Result<pid_t> spawn(const SpawnRequest& request, const std::string& subject, int
                         c_strings(request.argv).data(), c_strings(env).data());
   if (rc != 0) {
     // glibc reports a missing program or a failed chdir here, with its errno.
-    return Error{subject, std::strerror(rc)};
+    return Error{subject, system_error_text(rc)};
   }
   return pid;
 }
@@ -435,6 +449,31 @@ bool write_fully(int fd, std::string_view bytes) {
 }
 
 }  // namespace
+
+struct SignalHold::Saved {
+  std::array<std::pair<int, struct sigaction>, 2> actions{};
+  bool installed = false;
+};
+
+SignalHold::SignalHold() : m_saved(std::make_unique<Saved>()) {
+  g_pending_signal.store(0);
+  struct sigaction action {};
+  action.sa_handler = on_signal;  // with no trap's pipe, it only records the signal
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  m_saved->installed = sigaction(SIGINT, &action, &m_saved->actions[0].second) == 0 &&
+                       sigaction(SIGTERM, &action, &m_saved->actions[1].second) == 0;
+  m_saved->actions[0].first = SIGINT;
+  m_saved->actions[1].first = SIGTERM;
+}
+
+SignalHold::~SignalHold() {
+  if (m_saved->installed) {
+    for (const auto& [signo, previous] : m_saved->actions) {
+      sigaction(signo, &previous, nullptr);
+    }
+  }
+}
 
 Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSink& sink) {
   if (request.argv.empty()) {

@@ -1,6 +1,7 @@
 #include "retry_policy.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace cfdeploy {
 namespace {
@@ -24,7 +25,9 @@ milliseconds backoff(const RetryPolicy& policy, int attempt, double jitter) {
   return milliseconds(static_cast<long>(spread));
 }
 
-RetryDecision no(std::string reason) { return RetryDecision{false, milliseconds(0), reason}; }
+RetryDecision no(std::string reason) {
+  return RetryDecision{false, milliseconds(0), std::move(reason)};
+}
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -48,7 +50,10 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv) 
 void write_report(const std::string& path, const StepResult& result,
                   const std::vector<std::string>& command) {
   std::ofstream out(path, std::ios::trunc);
-  out << redact_secrets(step_report_json(result, command).dump(2)) << "\n";
+  // The child's lines are quoted as they were, and need not be valid UTF-8.
+  out << redact_secrets(step_report_json(result, command)
+                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+      << "\n";
   out.close();
   if (!out) {
     print_warning("could not write the report to '" + path + "'; the step's result is above");
@@ -58,7 +63,7 @@ void write_report(const std::string& path, const StepResult& result,
 std::vector<std::string> secrets_to_mask(const StepFlags& flags) {
   std::vector<std::string> names = {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"};
   if (flags.mask_account_id) {
-    names.push_back("CLOUDFLARE_ACCOUNT_ID");
+    names.emplace_back("CLOUDFLARE_ACCOUNT_ID");
   }
   std::vector<std::string> secrets;
   for (const std::string& name : names) {
@@ -80,6 +85,10 @@ std::string step_label(const std::vector<std::string>& argv) {
   return label;
 }
 
+bool reports_to_github(const StepFlags& flags) {
+  return flags.format == "github" || (flags.format == "auto" && running_on_github());
+}
+
 // One step's reporting: live output, then the summary, the report file and,
 // on GitHub, the annotations, outputs and job summary.
 class StepSession {
@@ -87,8 +96,7 @@ public:
   // `environment` is the wrangler --env, for finding lines in the configuration.
   explicit StepSession(const StepFlags& flags, std::string environment = "")
       : m_flags(flags), m_environment(std::move(environment)) {
-    bool github = flags.format == "github" || (flags.format == "auto" && running_on_github());
-    if (github) {
+    if (reports_to_github(flags)) {
       m_github.emplace(GithubReporter::from_environment(std::cout));
     }
   }
@@ -114,6 +122,7 @@ public:
     if (m_github) {
       m_github->finish_child_output();
     }
+    warn_if_output_lost();
     if (!result) {
       print_error(result.error().message());
       return std::nullopt;
@@ -157,17 +166,37 @@ private:
           // the stop-commands window. A reader that went away must not stop
           // the step: keep classifying.
           if (m_github) {
-            write_all(STDOUT_FILENO, bytes);
+            echo_to(STDOUT_FILENO, bytes);
             m_github->observe(Stream::out, bytes);
             return;
           }
-          write_all(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
+          echo_to(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
         },
         [](const std::string& note) { print_note(note); },
         [](milliseconds delay) { return interruptible_sleep(delay); },
         [this]() { return m_uniform(m_random); },
         temp_dir(),
     };
+  }
+
+  void echo_to(int fd, std::string_view bytes) {
+    if (!write_all(fd, bytes) && fd == STDOUT_FILENO && m_stdout_error == 0) {
+      m_stdout_error = errno;
+    }
+  }
+
+  // Said on stderr, which may still reach the log when stdout's reader is gone.
+  void warn_if_output_lost() {
+    if (m_stdout_error == 0 && m_github && !std::cout) {
+      m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
+    }
+    if (m_stdout_error == 0 || m_warned_output_lost) {
+      return;
+    }
+    m_warned_output_lost = true;
+    print_warning("could not write to standard output (" + system_error_text(m_stdout_error) +
+                  "), so the log is missing the step's output from then on; the step still ran "
+                  "to the end");
   }
 
   void report_to_github(const StepResult& result, const std::vector<std::string>& command) {
@@ -194,6 +223,8 @@ private:
   PosixProcessRunner m_runner;
   std::mt19937_64 m_random{std::random_device{}()};
   std::uniform_real_distribution<double> m_uniform{0.0, 1.0};
+  int m_stdout_error = 0;  // errno of the first failed write of the child's output
+  bool m_warned_output_lost = false;
 };
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
@@ -223,7 +254,8 @@ std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
   if (!flags.preflight) {
     return std::nullopt;
   }
-  return preflight_gate(PreflightGate{step, flags.step.directory, flags.environment, database, ""});
+  return preflight_gate(PreflightGate{step, flags.step.directory, flags.environment, database, "",
+                                      reports_to_github(flags.step)});
 }
 
 int run_deploy(const WranglerFlags& flags) {
@@ -251,7 +283,7 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
       step, wrangler_argv(flags.wrangler,
                           migrate_args(flags.database, target, flags.wrangler.environment, {})));
   // The check needs no network: keep miniflare from fetching its cf.json.
-  options.extra_env.push_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
+  options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
   std::optional<StepResult> result = session.execute(options);
   std::filesystem::remove_all(dir);
@@ -284,7 +316,7 @@ int run_migrate(const MigrateFlags& flags) {
       wrangler_argv(flags.wrangler, migrate_args(flags.database, target, flags.wrangler.environment,
                                                  flags.wrangler.extra)));
   if (flags.local) {
-    options.extra_env.push_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
+    options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
   return session.finish(session.execute(options), options.argv);
 }
@@ -351,6 +383,12 @@ void add_step_commands(CLI::App& app, StepCommands& commands) {
 }
 
 int run_step_command(const StepCommands& commands) {
+  // A reader that closed our stdout must not kill us before the summary, the
+  // report and the GitHub files are written; failed writes are reported
+  // instead. Children get the default back (posix_spawn's SETSIGDEF).
+  (void)std::signal(SIGPIPE, SIG_IGN);  // if it fails, a closed stdout stays fatal as before
+  // A cancelled job's SIGTERM between two attempts must still end in a report.
+  SignalHold hold;
   if (commands.run->parsed()) {
     return run_generic(commands.run_flags);
   }

@@ -88,9 +88,9 @@ std::string seconds(milliseconds duration) {
   long tenths = static_cast<long>(duration.count() / 100);
   char text[32];
   if (tenths % 10 == 0) {
-    std::snprintf(text, sizeof(text), "%ld s", tenths / 10);
+    (void)std::snprintf(text, sizeof(text), "%ld s", tenths / 10);
   } else {
-    std::snprintf(text, sizeof(text), "%ld.%ld s", tenths / 10, tenths % 10);
+    (void)std::snprintf(text, sizeof(text), "%ld.%ld s", tenths / 10, tenths % 10);
   }
   return text;
 }

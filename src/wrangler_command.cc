@@ -9,7 +9,7 @@ void append(std::vector<std::string>& to, const std::vector<std::string>& more) 
 
 void append_environment(std::vector<std::string>& args, const std::string& environment) {
   if (!environment.empty()) {
-    args.push_back("--env");
+    args.emplace_back("--env");
     args.push_back(environment);
   }
 }
@@ -20,7 +20,7 @@ bool on_path(const std::string& path_env, const std::string& name,
   while (start <= path_env.size()) {
     size_t end = path_env.find(':', start);
     std::string dir = path_env.substr(start, end == std::string::npos ? end : end - start);
-    if (!dir.empty() && is_executable(dir + "/" + name)) {
+    if (!dir.empty() && is_executable(dir.append("/").append(name))) {
       return true;
     }
     if (end == std::string::npos) {
@@ -72,9 +72,9 @@ std::vector<std::string> migrate_args(const std::string& database, const Migrate
                                       const std::string& environment,
                                       const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"d1", "migrations", "apply", database};
-  args.push_back(target.local ? "--local" : "--remote");
+  args.emplace_back(target.local ? "--local" : "--remote");
   if (target.local && !target.persist_to.empty()) {
-    args.push_back("--persist-to");
+    args.emplace_back("--persist-to");
     args.push_back(target.persist_to);
   }
   append_environment(args, environment);

@@ -126,25 +126,51 @@ private:
   Lines m_lines;
 };
 
+// nlohmann's tree builder, keeping where parsing stopped: a number too large for a double
+// (1e400) fails with an out_of_range exception, which carries no position of its own.
+class LocatingDomParser : public nlohmann::detail::json_sax_dom_parser<json> {
+public:
+  explicit LocatingDomParser(json& tree) : json_sax_dom_parser(tree, false) {}
+
+  template <class Exception>
+  bool parse_error(size_t position, const std::string& /*token*/, const Exception& error) {
+    m_failed_at = position == 0 ? 0 : position - 1;
+    m_message = without_prefix(error.what());
+    if (error.id == 406) {  // wrangler's JavaScript parser would read it as Infinity
+      m_message += " (beyond what a double holds: write a smaller number or a string)";
+    }
+    return false;
+  }
+
+  size_t failed_at() const { return m_failed_at; }
+  const std::string& message() const { return m_message; }
+
+private:
+  // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error …"
+  // keeps only the explanation; the caller names the file and line.
+  static std::string without_prefix(const std::string& what) {
+    size_t column = what.find("column ");
+    size_t start = column == std::string::npos ? what.find("] ") : what.find(": ", column);
+    return start == std::string::npos ? what : what.substr(start + 2);
+  }
+
+  size_t m_failed_at = 0;
+  std::string m_message;
+};
+
 Result<Document> parse_json(std::string_view text, const std::string& path) {
   Result<std::string> stripped = strip_jsonc(text, path);
   if (!stripped) {
     return stripped.error();
   }
   const std::string& clean = stripped.value();
-  try {
-    json root = json::parse(clean);
-    return Document{std::move(root), LineScanner(clean).run()};
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    size_t column = what.find("column ");
-    size_t colon = what.find(": ", column == std::string::npos ? 0 : column);
-    std::string message = colon == std::string::npos ? what : what.substr(colon + 2);
-    return located_error(path, line_at(clean, e.byte == 0 ? 0 : e.byte - 1),
-                         "invalid JSON: " + message);
-  } catch (const std::exception& e) {
-    return Error{"reading '" + path + "'", e.what()};
+  json root;
+  LocatingDomParser parser(root);
+  if (!json::sax_parse(clean, &parser)) {
+    return located_error(path, line_at(clean, parser.failed_at()),
+                         "invalid JSON: " + parser.message());
   }
+  return Document{std::move(root), LineScanner(clean).run()};
 }
 
 void toml_to_json(const toml::node& node, const std::string& pointer, json& out, Lines& lines) {
@@ -379,7 +405,7 @@ Result<WranglerConfig> resolve(RawConfig raw, const std::string& path,
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Error{"reading '" + path + "'", std::strerror(errno)};
+    return Error{"reading '" + path + "'", system_error_text(errno)};
   }
   std::ostringstream text;
   text << in.rdbuf();

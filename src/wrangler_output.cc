@@ -8,6 +8,19 @@ namespace {
 
 using nlohmann::json;
 
+// A delay outside [0, one day] is not a hint we can honour; ignore it rather than overflow.
+std::optional<long> read_milliseconds(const json& value) {
+  constexpr double k_max_ms = 24.0 * 60 * 60 * 1000;
+  if (!value.is_number()) {
+    return std::nullopt;
+  }
+  double ms = value.get<double>();
+  if (!(ms >= 0 && ms <= k_max_ms)) {
+    return std::nullopt;
+  }
+  return static_cast<long>(ms);
+}
+
 void read_failure(const json& entry, WranglerOutput& output) {
   output.command_failed = true;
   if (entry.contains("code") && entry["code"].is_number_integer()) {
@@ -16,8 +29,8 @@ void read_failure(const json& entry, WranglerOutput& output) {
   if (entry.contains("message") && entry["message"].is_string()) {
     output.failed_message = entry["message"].get<std::string>();
   }
-  if (entry.contains("retry_after_ms") && entry["retry_after_ms"].is_number()) {
-    output.retry_after_ms = entry["retry_after_ms"].get<long>();
+  if (entry.contains("retry_after_ms")) {
+    output.retry_after_ms = read_milliseconds(entry["retry_after_ms"]);
   }
 }
 
@@ -52,7 +65,9 @@ WranglerOutput parse_wrangler_output(std::string_view nd_json) {
       continue;
     }
     ++output.entries;
-    std::string type = entry.value("type", "");
+    const json* type_field = entry.contains("type") ? &entry["type"] : nullptr;
+    std::string type =
+        type_field && type_field->is_string() ? type_field->get<std::string>() : std::string();
     if (type == "command-failed") {
       read_failure(entry, output);
     } else if (type == "deploy" || type == "version-upload") {

@@ -354,6 +354,44 @@ TEST(PreflightCommand, GateStopsAMigrationTheTokenCannotWrite) {
   EXPECT_EQ(err.find(k_token), std::string::npos);
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(PreflightCommand, GateOnGithubAnnotatesAndWritesOutputsAndSummary) {
+  Project project;
+  testing::FakeCloudflare fake(scenario(
+      {rule("POST", "/accounts/*/d1/database/*/query", 403, refused(7403, "not authorized"))}));
+  fake.start();
+  std::string output = project.dir() + "/github-output";
+  std::string summary = project.dir() + "/github-summary";
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()},
+                 {"CLOUDFLARE_API_TOKEN", k_token},
+                 {"CLOUDFLARE_ACCOUNT_ID", ""},
+                 {"GITHUB_OUTPUT", output},
+                 {"GITHUB_STEP_SUMMARY", summary}});
+  ::testing::internal::CaptureStdout();
+  std::optional<int> stop =
+      preflight_gate({GateStep::migrate, project.dir(), "", "lab-db", "", /*github=*/true});
+  std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(stop.has_value());
+  EXPECT_NE(out.find("::error "), std::string::npos) << out;
+  EXPECT_NE(out.find("7403"), std::string::npos) << out;
+  std::string outputs = slurp(output);
+  EXPECT_NE(outputs.find("outcome<<"), std::string::npos) << outputs;
+  EXPECT_NE(outputs.find("failure"), std::string::npos) << outputs;
+  EXPECT_NE(slurp(summary).find("D1"), std::string::npos);
+  // The token only reaches the log in the command that masks it.
+  std::string mask = "::add-mask::" + std::string(k_token) + "\n";
+  ASSERT_EQ(out.rfind(mask, 0), 0u) << out;
+  for (const std::string& text : {out.substr(mask.size()), outputs, slurp(summary)}) {
+    EXPECT_EQ(text.find(k_token), std::string::npos);
+  }
+}
+
 TEST(PreflightCommand, GateLetsADeployGoOn) {
   Project project;
   testing::FakeCloudflare fake(scenario({}));

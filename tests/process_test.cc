@@ -289,6 +289,31 @@ TEST(ProcessRunner, RestoresSignalDispositions) {
   EXPECT_EQ(before, after);
 }
 
+TEST(SignalHold, ASignalBetweenTrapsIsHandedToTheNextSleep) {
+  std::chrono::milliseconds slept{};
+  {
+    SignalHold hold;
+    raise(SIGTERM);  // no child and no sleep: without the hold this would kill the test
+    Clock::time_point start = Clock::now();
+    EXPECT_EQ(interruptible_sleep(10s), SIGTERM);
+    slept = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed_since(start));
+    EXPECT_EQ(interruptible_sleep(1ms), 0) << "taken once, not again";
+  }
+  EXPECT_LT(slept, 1s);
+  struct sigaction current {};
+  sigaction(SIGTERM, nullptr, &current);
+  EXPECT_EQ(current.sa_handler, SIG_DFL) << "the hold puts the old disposition back";
+}
+
+TEST(SignalHold, ASignalBetweenTrapsStopsTheNextChild) {
+  SignalHold hold;
+  raise(SIGINT);
+  RecordingSink sink;
+  ChildExit exit = run_child({"sleep", "10"}, sink);
+  EXPECT_TRUE(exit.signalled);
+  EXPECT_EQ(exit.forwarded_signal, SIGINT);
+}
+
 size_t open_fd_count() {
   auto entries = std::filesystem::directory_iterator("/proc/self/fd");
   return static_cast<size_t>(std::distance(begin(entries), end(entries)));

@@ -201,7 +201,8 @@ TEST(StepRunner, RetryAfterFromTheOutputFileIsHonoured) {
 }
 
 TEST(StepRunner, EchoesTheChildsBytesUnchanged) {
-  std::string bytes = std::string("\x1b[31mred\x1b[0m\r\n\xff\xfe binary\0tail", 30);
+  static constexpr char k_raw[] = "\x1b[31mred\x1b[0m\r\n\xff\xfe binary\0tail";
+  std::string bytes(k_raw, sizeof(k_raw) - 1);  // keeps the NUL inside
   Harness h({{bytes, "out line\n", exited(0), ""}});
   h.run();
   EXPECT_EQ(h.echoed_err, bytes);

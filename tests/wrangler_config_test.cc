@@ -125,6 +125,16 @@ TEST(WranglerConfig, BrokenJsoncNamesFileAndLine) {
   EXPECT_EQ(message.rfind(path + ":4: invalid JSON", 0), 0u) << message;
 }
 
+TEST(WranglerConfig, ANumberTooLargeForADoubleNamesItsLine) {
+  Result<WranglerConfig> config =
+      parse_wrangler_config("{\n  \"name\": \"w\",\n  \"limits\": {\"cpu_ms\": 1e400}\n}\n",
+                            ConfigFormat::json, "wrangler.json", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message(),
+            "wrangler.json:3: invalid JSON: number overflow parsing '1e400' (beyond what a double "
+            "holds: write a smaller number or a string)");
+}
+
 TEST(WranglerConfig, UnterminatedCommentNamesWhereItStarts) {
   std::string path = fixture("unterminated.jsonc");
   EXPECT_EQ(read_error(path), path + ":3: invalid JSON: unterminated /* comment");

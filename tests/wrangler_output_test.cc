@@ -47,6 +47,26 @@ TEST(WranglerOutput, SkipsLinesThatAreNotJsonObjects) {
   EXPECT_EQ(output.entries, 1u);
 }
 
+TEST(WranglerOutput, IgnoresAnEntryWhoseTypeIsNotAString) {
+  WranglerOutput output = parse_wrangler_output(
+      "{\"type\":null}\n{\"type\":7}\n{\"type\":\"command-failed\",\"code\":10000}\n");
+  EXPECT_EQ(output.entries, 3u);
+  EXPECT_TRUE(output.command_failed);
+  EXPECT_EQ(output.failed_code, 10000);
+}
+
+TEST(WranglerOutput, IgnoresARetryDelayOutsideOneDay) {
+  for (const char* delay : {"1e300", "-5", "86400001", "\"1500\""}) {
+    WranglerOutput output = parse_wrangler_output(
+        std::string(R"({"type":"command-failed","retry_after_ms":)") + delay + "}");
+    EXPECT_TRUE(output.command_failed) << delay;
+    EXPECT_EQ(output.retry_after_ms, std::nullopt) << delay;
+  }
+  WranglerOutput fractional =
+      parse_wrangler_output(R"({"type":"command-failed","retry_after_ms":250.7})");
+  EXPECT_EQ(fractional.retry_after_ms, 250);
+}
+
 TEST(WranglerOutput, AMissingFileIsEmpty) {
   WranglerOutput output = read_wrangler_output("/nonexistent/wrangler-output.json");
   EXPECT_FALSE(output.command_failed);

@@ -167,6 +167,38 @@ int print_7403(const std::string& arg) {
   return std::atoi(arg.c_str());
 }
 
+// A line without its newline, then death by SIGKILL, as the OOM killer does it.
+int partial_then_kill(const std::string& arg) {
+  print_flushed(stdout, arg);
+  return kill_self(std::to_string(SIGKILL));
+}
+
+// A server error a retry can fix, then exits 1.
+int print_10013(const std::string&) {
+  print_flushed(stdout, "Uploading lab-worker\n");
+  print_flushed(stderr,
+                "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+                "(/accounts/a/workers/scripts/w) failed.\n\n  An unknown error has occurred. "
+                "[code: 10013]\n");
+  return 1;
+}
+
+// A BYTES-long line, then the D1 permission error box, exit 1.
+int big_line_then_7403(const std::string& arg) {
+  big_line(arg);
+  std::fflush(stdout);
+  return print_7403("1");
+}
+
+// The D1 permission error with bytes that are not UTF-8 in it, exit 1.
+int bad_utf8_error(const std::string&) {
+  print_flushed(stderr,
+                "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/d1/database/b) "
+                "failed. \xff\xfe\xc3 The given account is not valid or is not authorized to "
+                "access this service [code: 7403]\n");
+  return 1;
+}
+
 // Output that tries to pass for workflow commands, as a hostile migration
 // name or branch could; then the D1 permission error box, exit 1.
 int inject(const std::string&) {
@@ -201,6 +233,10 @@ const std::map<std::string, Behaviour>& behaviours() {
       {"print-7403", print_7403},
       {"wrangler-log", wrangler_log},
       {"inject", inject},
+      {"partial-then-kill", partial_then_kill},
+      {"print-10013", print_10013},
+      {"big-line-then-7403", big_line_then_7403},
+      {"bad-utf8-error", bad_utf8_error},
   };
   return table;
 }

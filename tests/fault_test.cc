@@ -1,0 +1,500 @@
+// Faults injected from outside, seen as a user sees them: the built binary
+// supervising the scripted test child, and preflight against a fake API
+// that misbehaves on loopback. Each case checks the exit status, the message
+// printed, and that nothing the child printed before the fault was lost.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fake_cloudflare.h"
+#include "support/fixtures.h"
+#include "support/run_command.h"
+
+namespace cfdeploy {
+namespace {
+
+using testing::CommandResult;
+using testing::run_cfdeploy;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+const std::string k_child = CFDEPLOY_TEST_CHILD;
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/cfdeploy-fault-" + std::to_string(getpid()) + "-" + name;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  return nlohmann::json::parse(slurp(path), nullptr, false);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+long elapsed_ms(Clock::time_point since) {
+  return static_cast<long>(std::chrono::duration_cast<milliseconds>(Clock::now() - since).count());
+}
+
+// How a process ended: whether it exited by itself, and the shell's status.
+struct Ended {
+  bool exited = false;
+  int status = -1;
+};
+
+Ended wait_for_end(pid_t pid) {
+  int raw = 0;
+  while (waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
+  }
+  return Ended{WIFEXITED(raw), WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw)};
+}
+
+// Starts cfdeploy with `out_fd` and `err_fd` as its stdout and stderr and
+// `extra_env` added to ours; the caller waits for it.
+pid_t start_cfdeploy(const std::vector<std::string>& args, int out_fd, int err_fd,
+                     const std::vector<std::string>& extra_env = {}) {
+  std::vector<std::string> argv = {CFDEPLOY_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    env.emplace_back(*entry);
+  }
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  // Built before fork: the child of a threaded process may only exec.
+  std::vector<char*> argv_ptrs;
+  std::vector<char*> env_ptrs;
+  for (std::string& arg : argv) {
+    argv_ptrs.push_back(arg.data());
+  }
+  for (std::string& entry : env) {
+    env_ptrs.push_back(entry.data());
+  }
+  argv_ptrs.push_back(nullptr);
+  env_ptrs.push_back(nullptr);
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(null_fd, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
+    _exit(127);
+  }
+  close(null_fd);
+  return pid;
+}
+
+// Reads `fd` into `text` until `wanted` shows up, EOF, or the deadline.
+bool read_until(int fd, std::string& text, const std::string& wanted, milliseconds limit) {
+  Clock::time_point deadline = Clock::now() + limit;
+  while (!contains(text, wanted)) {
+    long left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+    pollfd ready{fd, POLLIN, 0};
+    if (left <= 0 || poll(&ready, 1, static_cast<int>(left)) <= 0) {
+      return false;
+    }
+    char buffer[4096];
+    ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got <= 0) {
+      return false;
+    }
+    text.append(buffer, static_cast<size_t>(got));
+  }
+  return true;
+}
+
+std::string read_to_end(int fd) {
+  std::string text;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = read(fd, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR)) {
+    text.append(buffer, static_cast<size_t>(std::max<ssize_t>(got, 0)));
+  }
+  return text;
+}
+
+TEST(Fault, AChildKilledMidLineKeepsItsPartialLineAndExits137) {
+  std::string report = temp_path("killed.json");
+  const std::string partial = "Uploading lab-worker: 42% (no newline yet)";
+  CommandResult result =
+      run_cfdeploy({"run", "--report", report, "--", k_child, "partial-then-kill", partial});
+  nlohmann::json json = read_json(report);
+  std::remove(report.c_str());
+  EXPECT_EQ(result.exit_code, 137);
+  EXPECT_EQ(result.out, partial);  // every byte, although no newline ever came
+  EXPECT_TRUE(contains(result.err, "cfdeploy: failed after 1 attempt (exit status 137)"))
+      << result.err;
+  ASSERT_TRUE(json.is_object());
+  EXPECT_EQ(json["attempts"][0]["exit_status"], 137);
+  EXPECT_EQ(json["outcome"], "failure");
+}
+
+TEST(Fault, SigtermDuringTheRetryBackoffStopsPromptlyWith143) {
+  int err_pipe[2];
+  ASSERT_EQ(pipe2(err_pipe, O_CLOEXEC), 0);
+  std::string out_path = temp_path("backoff.out");
+  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(out_fd, 0);
+  // The first backoff is 15-25 s with this base delay: far longer than the test.
+  pid_t pid = start_cfdeploy(
+      {"run", "--retries", "3", "--retry-delay-ms", "20000", "--", k_child, "print-10013"}, out_fd,
+      err_pipe[1]);
+  close(out_fd);
+  close(err_pipe[1]);
+  std::string err;
+  bool sleeping = read_until(err_pipe[0], err, "cfdeploy: retrying", milliseconds(4000));
+  // The note comes just before the wait starts: a signal before the wait is held for it.
+  Clock::time_point signalled = Clock::now();
+  kill(pid, SIGTERM);
+  err += read_to_end(err_pipe[0]);
+  Ended end = wait_for_end(pid);
+  long stop_ms = elapsed_ms(signalled);
+  close(err_pipe[0]);
+  std::string out = slurp(out_path);
+  std::remove(out_path.c_str());
+
+  ASSERT_TRUE(sleeping) << err;
+  EXPECT_TRUE(end.exited) << "killed by the signal instead of reporting it";
+  EXPECT_EQ(end.status, 143);
+  EXPECT_LT(stop_ms, 2000) << "should stop at once, not finish the backoff";
+  EXPECT_TRUE(contains(err, "cfdeploy: cancelled by signal 15 after 1 attempt; exit status 143"))
+      << err;
+  // The first attempt's output was passed through before the wait.
+  EXPECT_EQ(out, "Uploading lab-worker\n");
+  EXPECT_TRUE(contains(err, "An unknown error has occurred. [code: 10013]")) << err;
+  EXPECT_FALSE(contains(err, "attempt 3 of")) << "no further attempt may start";
+}
+
+TEST(Fault, AFullDiskForTheReportAndRunnerFilesIsAWarningAndTheStatusStays) {
+  CommandResult result = run_cfdeploy(
+      {"run", "--format", "github", "--report", "/dev/full", "--", k_child, "print-7403", "1"}, "",
+      {"GITHUB_OUTPUT=/dev/full", "GITHUB_STEP_SUMMARY=/dev/full"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(contains(result.err, "cfdeploy: warning: could not write the report to '/dev/full'"))
+      << result.err;
+  EXPECT_TRUE(contains(result.err,
+                       "cfdeploy: warning: could not write to GITHUB_OUTPUT "
+                       "('/dev/full')"))
+      << result.err;
+  EXPECT_TRUE(contains(result.err,
+                       "cfdeploy: warning: could not write to GITHUB_STEP_SUMMARY "
+                       "('/dev/full')"))
+      << result.err;
+  // The outcome still reaches the log (on GitHub, stdout), and so does the child's error.
+  EXPECT_TRUE(contains(result.out,
+                       "cfdeploy: failed after 1 attempt (exit status 1): "
+                       "authorization, code 7403"))
+      << result.out;
+  EXPECT_TRUE(contains(result.out, "::error title=cfdeploy%3A authorization error (code 7403)"));
+  EXPECT_TRUE(contains(result.out, "is not authorized to access this service [code: 7403]"));
+}
+
+TEST(Fault, GithubOutputThatIsADirectoryIsAWarningAndTheRestIsWritten) {
+  std::string dir = temp_path("output-dir");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  std::string summary = temp_path("summary.md");
+  CommandResult result =
+      run_cfdeploy({"run", "--format", "github", "--", k_child, "print-7403", "5"}, "",
+                   {"GITHUB_OUTPUT=" + dir, "GITHUB_STEP_SUMMARY=" + summary});
+  std::string summary_text = slurp(summary);
+  std::remove(summary.c_str());
+  rmdir(dir.c_str());
+  EXPECT_EQ(result.exit_code, 5);
+  EXPECT_TRUE(
+      contains(result.err, "cfdeploy: warning: could not write to GITHUB_OUTPUT ('" + dir + "')"))
+      << result.err;
+  EXPECT_TRUE(contains(summary_text, "Account › D1 › Edit")) << summary_text;
+  EXPECT_TRUE(contains(result.out, "cfdeploy: failed after 1 attempt (exit status 5)"))
+      << result.out;
+  EXPECT_TRUE(contains(result.out, "[code: 7403]"));
+}
+
+// cfdeploy with a stdout whose reader has gone: a pipe with its read end closed.
+struct ClosedStdoutRun {
+  Ended end;
+  std::string err;
+};
+
+ClosedStdoutRun run_with_closed_stdout(const std::vector<std::string>& args,
+                                       const std::vector<std::string>& extra_env) {
+  int out_pipe[2];
+  int err_pipe[2];
+  EXPECT_EQ(pipe2(out_pipe, O_CLOEXEC), 0);
+  EXPECT_EQ(pipe2(err_pipe, O_CLOEXEC), 0);
+  close(out_pipe[0]);
+  pid_t pid = start_cfdeploy(args, out_pipe[1], err_pipe[1], extra_env);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ClosedStdoutRun run;
+  run.err = read_to_end(err_pipe[0]);
+  close(err_pipe[0]);
+  run.end = wait_for_end(pid);
+  return run;
+}
+
+TEST(Fault, AClosedStdoutIsReportedAndTheStepStillRunsToItsOwnStatus) {
+  ClosedStdoutRun run = run_with_closed_stdout({"run", "--format", "text", "--", k_child, "inject"},
+                                               {"GITHUB_ACTIONS=false"});
+  EXPECT_TRUE(run.end.exited) << "killed by SIGPIPE";
+  EXPECT_EQ(run.end.status, 1);
+  EXPECT_TRUE(contains(run.err,
+                       "cfdeploy: warning: could not write to standard output (Broken "
+                       "pipe)"))
+      << run.err;
+  // stderr still works: the child's stderr and the verdict are there.
+  EXPECT_TRUE(contains(run.err, "::warning::from stderr")) << run.err;
+  EXPECT_TRUE(contains(run.err,
+                       "cfdeploy: failed after 1 attempt (exit status 1): authorization, "
+                       "code 7403"))
+      << run.err;
+}
+
+TEST(Fault, AClosedStdoutOnGithubIsReportedAndTheOutputsAreStillWritten) {
+  std::string output = temp_path("epipe-output");
+  std::string summary = temp_path("epipe-summary");
+  ClosedStdoutRun run =
+      run_with_closed_stdout({"run", "--format", "github", "--", k_child, "inject"},
+                             {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary});
+  std::string outputs = slurp(output);
+  std::string summary_text = slurp(summary);
+  std::remove(output.c_str());
+  std::remove(summary.c_str());
+  EXPECT_TRUE(run.end.exited) << "killed by SIGPIPE";
+  EXPECT_EQ(run.end.status, 1);
+  EXPECT_TRUE(contains(run.err,
+                       "cfdeploy: warning: could not write to standard output (Broken "
+                       "pipe)"))
+      << run.err;
+  EXPECT_TRUE(contains(outputs, "error-code<<")) << outputs;
+  EXPECT_TRUE(contains(outputs, "\n7403\n")) << outputs;
+  EXPECT_TRUE(contains(summary_text, "Account › D1 › Edit")) << summary_text;
+}
+
+TEST(Fault, AnErrorLineThatIsNotUtf8StillGivesTheReportAndTheStatus) {
+  std::string report = temp_path("utf8.json");
+  CommandResult result = run_cfdeploy({"run", "--report", report, "--", k_child, "bad-utf8-error"});
+  nlohmann::json json = read_json(report);
+  std::remove(report.c_str());
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_TRUE(contains(result.err, "\xff\xfe")) << "the child's bytes pass through unchanged";
+  EXPECT_TRUE(contains(result.err,
+                       "cfdeploy: failed after 1 attempt (exit status 1): "
+                       "authorization, code 7403"))
+      << result.err;
+  EXPECT_FALSE(contains(result.err, "terminate called"));
+  ASSERT_TRUE(json.is_object()) << "the report is missing or not JSON";
+  EXPECT_EQ(json["code"], 7403);
+  EXPECT_TRUE(contains(json["evidence"]["text"].get<std::string>(), "\xEF\xBF\xBD"))
+      << "invalid bytes become U+FFFD in the report";
+}
+
+TEST(Fault, AHundredMebibyteLineAllReachesStdoutAndIsStillClassified) {
+  constexpr long k_line = 100L * 1024 * 1024;
+  std::string out_path = temp_path("big.out");
+  std::string err_path = temp_path("big.err");
+  std::string report = temp_path("big.json");
+  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(out_fd, 0);
+  ASSERT_GE(err_fd, 0);
+  pid_t pid = start_cfdeploy(
+      {"run", "--report", report, "--", k_child, "big-line-then-7403", std::to_string(k_line)},
+      out_fd, err_fd);
+  close(out_fd);
+  close(err_fd);
+  Ended end = wait_for_end(pid);
+  struct stat out_stat {};
+  ASSERT_EQ(stat(out_path.c_str(), &out_stat), 0);
+  std::string tail;
+  {
+    std::ifstream in(out_path, std::ios::binary);
+    in.seekg(-32, std::ios::end);
+    tail.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string err = slurp(err_path);
+  nlohmann::json json = read_json(report);
+  for (const std::string& path : {out_path, err_path, report}) {
+    std::remove(path.c_str());
+  }
+  EXPECT_EQ(end.status, 1);
+  EXPECT_EQ(out_stat.st_size, k_line + 6) << "the line, then \"\\nafter\"";
+  EXPECT_EQ(tail.substr(tail.size() - 6), "\nafter");
+  EXPECT_TRUE(contains(err,
+                       "cfdeploy: failed after 1 attempt (exit status 1): authorization, "
+                       "code 7403"))
+      << err.substr(0, 2000);
+  ASSERT_TRUE(json.is_object());
+  EXPECT_EQ(json["truncated_lines"], 1) << "the line was capped for classification";
+  EXPECT_EQ(json["class"], "authorization");
+}
+
+// Preflight against an API that misbehaves. The fixture project's checks all
+// talk to the API, so every check past the token's presence meets the fault.
+const std::vector<std::string> k_api_checks = {"token-valid", "account", "d1-database:lab-db",
+                                               "d1-write:lab-db", "workers-scripts"};
+
+CommandResult run_preflight_against(const std::string& base_url,
+                                    const std::vector<std::string>& extra_args = {}) {
+  testing::ProcessSpec spec;
+  spec.argv = {CFDEPLOY_BINARY, "preflight", "--timeout", "0.4"};
+  spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
+  spec.cwd = testing::source_path("tests/fixtures/config/toml");
+  spec.extra_env = {"CLOUDFLARE_API_BASE_URL=" + base_url,
+                    "CLOUDFLARE_API_TOKEN=fault-test-token-123456", "CLOUDFLARE_ACCOUNT_ID="};
+  return testing::run_process(spec);
+}
+
+// Every API check could not be checked, none failed, and none blames the token.
+void expect_could_not_check(const CommandResult& result, const std::string& why) {
+  EXPECT_EQ(result.exit_code, 0) << "no check failed" << result.out << result.err;
+  EXPECT_TRUE(contains(result.out,
+                       "could not check The API token is valid\n"
+                       "                Could not check: " +
+                           why))
+      << result.out;
+  EXPECT_FALSE(contains(result.out, "FAIL")) << result.out;
+  EXPECT_FALSE(contains(result.out, "does not recognise the token")) << result.out;
+  EXPECT_TRUE(contains(result.out, "Preflight passed: 2 passed, 0 failed, 5 could not be checked"))
+      << result.out;
+}
+
+// A loopback server that answers every request with the start of a 200 whose
+// body is cut off: the headers promise more than is ever sent.
+class TruncatingServer {
+public:
+  TruncatingServer() {
+    m_listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(m_listener, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        listen(m_listener, 16) != 0 ||
+        getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot listen on loopback");
+    }
+    m_port = ntohs(address.sin_port);
+    m_thread = std::thread([this] { serve(); });
+  }
+  ~TruncatingServer() {
+    shutdown(m_listener, SHUT_RDWR);  // wakes accept()
+    m_thread.join();
+    close(m_listener);
+  }
+  TruncatingServer(const TruncatingServer&) = delete;
+  TruncatingServer& operator=(const TruncatingServer&) = delete;
+
+  std::string base_url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + "/client/v4";
+  }
+  int answered() const { return m_answered; }
+
+private:
+  void serve() {
+    while (true) {
+      int client = accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) {
+        return;
+      }
+      std::string request;
+      char buffer[4096];
+      ssize_t got = 0;
+      while (!contains(request, "\r\n\r\n") && (got = read(client, buffer, sizeof buffer)) > 0) {
+        request.append(buffer, static_cast<size_t>(got));
+      }
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n"
+          R"({"success":true,"errors":[],"messages":[],"result":{"id":"t1","status":"act)";
+      ssize_t sent = write(client, answer.data(), answer.size());
+      static_cast<void>(sent);
+      ++m_answered;
+      close(client);
+    }
+  }
+
+  int m_listener = -1;
+  int m_port = 0;
+  std::atomic<int> m_answered{0};
+  std::thread m_thread;
+};
+
+TEST(Fault, PreflightWhenTheApiDropsTheConnectionMidBodyCouldNotCheck) {
+  TruncatingServer server;
+  Clock::time_point start = Clock::now();
+  CommandResult result = run_preflight_against(server.base_url());
+  long took = elapsed_ms(start);
+  expect_could_not_check(result, "the connection to 127.0.0.1:");
+  EXPECT_TRUE(contains(result.out, "closed before a complete answer")) << result.out;
+  EXPECT_GE(server.answered(), 5);
+  EXPECT_LT(took, 3000);
+}
+
+TEST(Fault, PreflightWhenTheApiStallsPastTheTimeoutCouldNotCheckInTime) {
+  testing::FakeCloudflare fake(nlohmann::ordered_json::parse(
+      R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500, "json": {"success": true}}]})"));
+  fake.start();
+  Clock::time_point start = Clock::now();
+  CommandResult result = run_preflight_against(fake.base_url());
+  long took = elapsed_ms(start);
+  expect_could_not_check(result, "no answer from 127.0.0.1:");
+  EXPECT_TRUE(contains(result.out, "within the 0.4 s timeout")) << result.out;
+  // Each request gives up at 0.4 s, long before the fake would answer.
+  EXPECT_LT(took, 1400);
+}
+
+TEST(Fault, PreflightWhenTheApiSendsTenMegabytesOfGarbageCouldNotCheck) {
+  std::string garbage(10 * 1024 * 1024, '\0');
+  uint32_t state = 12345;
+  for (char& byte : garbage) {
+    state = state * 1103515245u + 12345u;
+    byte = static_cast<char>(state >> 24);
+  }
+  garbage[0] = 'x';  // so the excerpt starts visibly, then turns into bytes that are not UTF-8
+  nlohmann::ordered_json rule = {{"path", "/client/v4/**"}, {"text", garbage}};
+  testing::FakeCloudflare fake(nlohmann::ordered_json{{"rules", {rule}}});
+  fake.start();
+  Clock::time_point start = Clock::now();
+  CommandResult text = run_preflight_against(fake.base_url());
+  CommandResult json_run = run_preflight_against(fake.base_url(), {"--format", "json"});
+  long took = elapsed_ms(start);
+  expect_could_not_check(text, "HTTP 200 with a body that is not a Cloudflare JSON answer");
+  EXPECT_LT(took, 4000);
+
+  EXPECT_EQ(json_run.exit_code, 0) << json_run.err;
+  EXPECT_FALSE(contains(json_run.err, "terminate called")) << json_run.err;
+  nlohmann::json report = nlohmann::json::parse(json_run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << json_run.out.substr(0, 500);
+  EXPECT_EQ(report["counts"]["could_not_check"], 5);
+  for (const nlohmann::json& check : report["checks"]) {
+    std::string id = check["id"];
+    if (std::find(k_api_checks.begin(), k_api_checks.end(), id) != k_api_checks.end()) {
+      EXPECT_EQ(check["status"], "could_not_check") << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cfdeploy
