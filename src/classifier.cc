@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "error_facts.h"
 #include "log_text.h"
@@ -41,10 +42,24 @@ constexpr std::string_view k_d1_path = "/d1/";
 
 // Outside a box, only a box header ("[ERROR]", "[WARNING]") or a row of the
 // migrations table ("│") can matter; most lines are neither, and skipping
-// them before any copying keeps classification as fast as the pipe.
+// them before any copying keeps classification as fast as the pipe. This runs
+// on every line, so it searches with memchr rather than a loop over bytes.
 bool may_start_something(std::string_view raw) {
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '[' || (raw[i] == k_table_bar[0] && raw.substr(i, 3) == k_table_bar)) {
+  if (raw.empty()) {
+    return false;
+  }
+  const char* begin = raw.data();
+  const char* end = begin + raw.size();
+  if (std::memchr(begin, '[', raw.size()) != nullptr) {
+    return true;
+  }
+  // Look for the bar's last byte: its first two also start every border character.
+  for (const char* p = begin + 2; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, k_table_bar[2], static_cast<size_t>(end - p)));
+    if (p == nullptr) {
+      return false;
+    }
+    if (p[-2] == k_table_bar[0] && p[-1] == k_table_bar[1]) {
       return true;
     }
   }

@@ -292,6 +292,11 @@ private:
 
 }  // namespace
 
+ApiResponse parse_api_response(int status, const std::string& body,
+                               const std::string& content_type) {
+  return parse_envelope(status, body, content_type);
+}
+
 std::string_view to_string(TransportFailure failure) {
   switch (failure) {
     case TransportFailure::none:

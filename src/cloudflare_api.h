@@ -64,6 +64,8 @@ public:
   /// `path` is below the base URL and may carry a query: "/user/tokens/verify".
   virtual ApiResponse get(const std::string& path) = 0;
   virtual ApiResponse post(const std::string& path, const nlohmann::json& body) = 0;
+  /// True for an API that answers from memory, where a thread per request only costs time.
+  virtual bool answers_at_once() const { return false; }
 };
 
 struct BaseUrl {
@@ -117,5 +119,10 @@ Result<std::unique_ptr<CloudflareApi>> make_http_api(HttpOptions options);
 
 /// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
 std::string scrub_secret(std::string text, std::string_view secret);
+
+/// An HTTP answer read as Cloudflare's envelope ({"success", "result", "errors",
+/// "messages"}); any other body is a `bad_body` failure quoting its start.
+ApiResponse parse_api_response(int status, const std::string& body,
+                               const std::string& content_type);
 
 }  // namespace cfdeploy

@@ -67,9 +67,13 @@ Call call(CloudflareApi& api, const std::string& method, const std::string& path
   return done;
 }
 
-// std::async, or the same work later on this thread when no thread can be started.
+// std::async, or the same work later on this thread when no thread can be started or
+// the API answers at once anyway.
 template <typename Work>
-auto launch(Work work) -> std::future<decltype(work())> {
+auto launch(const CloudflareApi& api, Work work) -> std::future<decltype(work())> {
+  if (api.answers_at_once()) {
+    return std::async(std::launch::deferred, work);
+  }
   try {
     return std::async(std::launch::async, work);
   } catch (const std::system_error&) {
@@ -131,13 +135,14 @@ Answers ask(CloudflareApi& api, const PreflightInput& input) {
   std::string account = answers.account_id;
   bool usable = is_account_id(account);
   std::string base = "/accounts/" + account;
-  auto token = launch([&api, account, usable] { return verify_token(api, usable ? account : ""); });
+  auto token =
+      launch(api, [&api, account, usable] { return verify_token(api, usable ? account : ""); });
   std::optional<std::future<Call>> account_call, scripts;
   if (usable && !answers.accounts) {
-    account_call = launch([&api, base] { return call(api, "GET", base); });
+    account_call = launch(api, [&api, base] { return call(api, "GET", base); });
   }
   if (usable && input.workers_scripts) {
-    scripts = launch([&api, base] { return call(api, "GET", base + "/workers/scripts"); });
+    scripts = launch(api, [&api, base] { return call(api, "GET", base + "/workers/scripts"); });
   }
   std::map<std::string, std::array<std::optional<std::future<Call>>, 3>> pending;
   for (const D1DatabaseConfig& db : usable ? input.databases : std::vector<D1DatabaseConfig>{}) {
@@ -145,16 +150,16 @@ Answers ask(CloudflareApi& api, const PreflightInput& input) {
     std::string path = base + "/d1/database";
     if (is_database_id(db.database_id.value)) {
       path += "/" + db.database_id.value;
-      jobs[0] = launch([&api, path] { return call(api, "GET", path); });
+      jobs[0] = launch(api, [&api, path] { return call(api, "GET", path); });
       if (input.d1_write) {
-        jobs[2] = launch([&api, path] {
+        jobs[2] = launch(api, [&api, path] {
           return call(api, "POST", path + "/query", json{{"sql", "SELECT 1"}});
         });
       }
     }
     if (!db.database_name.value.empty()) {
       std::string query = base + "/d1/database?name=" + percent_encode(db.database_name.value);
-      jobs[1] = launch([&api, query] { return call(api, "GET", query); });
+      jobs[1] = launch(api, [&api, query] { return call(api, "GET", query); });
     }
   }
   answers.token = token.get();
@@ -728,6 +733,11 @@ bool PreflightReport::ok() const {
                       [](const CheckResult& check) { return check.status == CheckStatus::fail; });
 }
 
+bool PreflightReport::token_unverified() const {
+  const CheckResult* token = find("token-valid");
+  return token != nullptr && token->status == CheckStatus::could_not_check;
+}
+
 const CheckResult* PreflightReport::find(std::string_view id) const {
   auto found = std::find_if(checks.begin(), checks.end(),
                             [id](const CheckResult& check) { return check.id == id; });
@@ -844,6 +854,21 @@ json preflight_to_json(const PreflightReport& report) {
           {"checks", checks}};
 }
 
+namespace {
+
+// "passed" only when the token was verified: a run where the API never answered
+// has no failure, but has not shown anything either.
+std::string_view headline(const PreflightReport& report) {
+  if (!report.ok()) {
+    return "FAILED";
+  }
+  return report.token_unverified()
+             ? "INCONCLUSIVE (nothing failed, but the token could not be verified)"
+             : "passed";
+}
+
+}  // namespace
+
 std::string preflight_to_text(const PreflightReport& report) {
   std::ostringstream out;
   std::map<CheckStatus, int> counts;
@@ -863,10 +888,10 @@ std::string preflight_to_text(const PreflightReport& report) {
       out << indent << "fix: " << step << "\n";
     }
   }
-  out << "\nPreflight " << (report.ok() ? "passed" : "FAILED") << ": " << counts[CheckStatus::pass]
-      << " passed, " << counts[CheckStatus::fail] << " failed, "
-      << counts[CheckStatus::could_not_check] << " could not be checked, "
-      << counts[CheckStatus::skipped] << " skipped (" << report.elapsed.count() << " ms).\n";
+  out << "\nPreflight " << headline(report) << ": " << counts[CheckStatus::pass] << " passed, "
+      << counts[CheckStatus::fail] << " failed, " << counts[CheckStatus::could_not_check]
+      << " could not be checked, " << counts[CheckStatus::skipped] << " skipped ("
+      << report.elapsed.count() << " ms).\n";
   return out.str();
 }
 

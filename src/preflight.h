@@ -58,6 +58,9 @@ struct PreflightReport {
 
   /// No check failed (skipped and could-not-check do not count as failures).
   bool ok() const;
+  /// The API could not be asked about the token (a 5xx, a timeout...): no failure, but
+  /// nothing shown either.
+  bool token_unverified() const;
   const CheckResult* find(std::string_view id) const;
 };
 

@@ -69,8 +69,16 @@ std::vector<Annotation> preflight_annotations(const PreflightReport& report) {
 
 std::string preflight_summary_markdown(const PreflightReport& report) {
   std::ostringstream out;
-  out << "## " << (report.ok() ? "\xE2\x9C\x85" : "\xE2\x9D\x8C") << " cfdeploy preflight "
-      << (report.ok() ? "passed" : "failed") << "\n\n| Check | Result | Detail |\n|---|---|---|\n";
+  bool unverified = report.ok() && report.token_unverified();
+  out << "## "
+      << (!report.ok() ? "\xE2\x9D\x8C"
+          : unverified ? "\xE2\x9A\xA0\xEF\xB8\x8F"
+                       : "\xE2\x9C\x85")
+      << " cfdeploy preflight "
+      << (!report.ok() ? "failed"
+          : unverified ? "inconclusive: the token could not be verified"
+                       : "passed")
+      << "\n\n| Check | Result | Detail |\n|---|---|---|\n";
   for (const CheckResult& check : report.checks) {
     out << "| " << escape_html(check.title) << " | " << status_mark(check.status) << " | "
         << escape_html(check.detail) << " |\n";

@@ -1,5 +1,6 @@
 #include "step_report.h"
 
+#include <cstring>
 #include <sstream>
 
 #include "report.h"
@@ -14,6 +15,7 @@ json attempt_json(const AttemptRecord& attempt) {
       {"number", attempt.number},
       {"exit_status", attempt.exit_status},
       {"timed_out", attempt.timed_out},
+      {"signal", attempt.signal != 0 ? json(attempt.signal) : json(nullptr)},
       {"class", attempt.failure_class ? json(to_string(*attempt.failure_class)) : json(nullptr)},
       {"code", attempt.code ? json(*attempt.code) : json(nullptr)},
       {"duration_ms", attempt.duration.count()},
@@ -30,6 +32,17 @@ std::string outcome(const StepResult& result) {
 std::string attempts_text(const StepResult& result) {
   size_t count = result.attempts.size();
   return std::to_string(count) + (count == 1 ? " attempt" : " attempts");
+}
+
+// ", killed by SIGKILL" when a signal ended the last attempt: 137 alone sends people
+// looking for an exit(137) that never happened.
+std::string killed_by_text(const StepResult& result) {
+  if (result.attempts.empty() || result.attempts.back().signal == 0) {
+    return "";
+  }
+  const char* name = sigabbrev_np(result.attempts.back().signal);
+  return name != nullptr ? std::string(", killed by SIG") + name
+                         : ", killed by signal " + std::to_string(result.attempts.back().signal);
 }
 
 std::string seconds_text(std::chrono::milliseconds duration) {
@@ -83,7 +96,7 @@ std::string step_summary_text(const StepResult& result) {
   }
   const Finding& finding = *result.verdict.primary;
   out << "cfdeploy: failed after " << attempts_text(result) << " (exit status " << result.exit_code
-      << "): " << to_string(finding.entry->failure_class);
+      << killed_by_text(result) << "): " << to_string(finding.entry->failure_class);
   if (finding.code) {
     out << ", code " << *finding.code;
   }

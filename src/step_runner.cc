@@ -138,6 +138,7 @@ AttemptRecord record_attempt(int number, const Verdict& verdict, const ChildExit
   record.number = number;
   record.exit_status = exit.shell_status();
   record.timed_out = exit.timed_out;
+  record.signal = exit.signalled ? exit.signal : 0;
   record.duration = exit.duration;
   if (verdict.primary) {
     record.failure_class = verdict.primary->entry->failure_class;

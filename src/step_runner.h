@@ -32,6 +32,7 @@ struct AttemptRecord {
   int number = 1;
   int exit_status = 0;  // shell convention
   bool timed_out = false;
+  int signal = 0;  // the signal that ended the child, or 0 when it exited
   std::optional<FailureClass> failure_class;  // nullopt: the attempt succeeded
   std::optional<int> code;
   std::chrono::milliseconds duration{0};

@@ -199,6 +199,21 @@ TEST(CloudflareApi, BrokenJsonIsABadBody) {
   EXPECT_TRUE(response.inconclusive());
 }
 
+TEST(CloudflareApi, ParsesAnEnvelopeWithoutAServer) {
+  ApiResponse refused = parse_api_response(
+      403, R"({"success":false,"errors":[{"code":7403,"message":"not authorized"},"text"]})",
+      "application/json");
+  EXPECT_EQ(refused.failure, TransportFailure::none);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error_code(), 7403);
+  ASSERT_EQ(refused.errors.size(), 2u);
+  EXPECT_EQ(refused.errors[1].message, "text");
+
+  ApiResponse no_envelope = parse_api_response(200, R"({"result":[]})", "application/json");
+  EXPECT_EQ(no_envelope.failure, TransportFailure::bad_body);
+  EXPECT_TRUE(no_envelope.inconclusive());
+}
+
 TEST(CloudflareApi, StalledServerTimesOutOnTime) {
   FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500,
     "json": {"success": true}}]})"));

@@ -145,10 +145,12 @@ TEST(Fault, AChildKilledMidLineKeepsItsPartialLineAndExits137) {
   std::remove(report.c_str());
   EXPECT_EQ(result.exit_code, 137);
   EXPECT_EQ(result.out, partial);  // every byte, although no newline ever came
-  EXPECT_TRUE(contains(result.err, "cfdeploy: failed after 1 attempt (exit status 137)"))
+  EXPECT_TRUE(
+      contains(result.err, "cfdeploy: failed after 1 attempt (exit status 137, killed by SIGKILL)"))
       << result.err;
   ASSERT_TRUE(json.is_object());
   EXPECT_EQ(json["attempts"][0]["exit_status"], 137);
+  EXPECT_EQ(json["attempts"][0]["signal"], 9);
   EXPECT_EQ(json["outcome"], "failure");
 }
 
@@ -377,7 +379,9 @@ void expect_could_not_check(const CommandResult& result, const std::string& why)
       << result.out;
   EXPECT_FALSE(contains(result.out, "FAIL")) << result.out;
   EXPECT_FALSE(contains(result.out, "does not recognise the token")) << result.out;
-  EXPECT_TRUE(contains(result.out, "Preflight passed: 2 passed, 0 failed, 5 could not be checked"))
+  EXPECT_TRUE(contains(result.out,
+                       "Preflight INCONCLUSIVE (nothing failed, but the token could not be "
+                       "verified): 2 passed, 0 failed, 5 could not be checked"))
       << result.out;
 }
 
@@ -454,15 +458,16 @@ TEST(Fault, PreflightWhenTheApiDropsTheConnectionMidBodyCouldNotCheck) {
 
 TEST(Fault, PreflightWhenTheApiStallsPastTheTimeoutCouldNotCheckInTime) {
   testing::FakeCloudflare fake(nlohmann::ordered_json::parse(
-      R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500, "json": {"success": true}}]})"));
+      R"({"rules": [{"path": "/client/v4/**", "delay_ms": 4000, "json": {"success": true}}]})"));
   fake.start();
   Clock::time_point start = Clock::now();
   CommandResult result = run_preflight_against(fake.base_url());
   long took = elapsed_ms(start);
   expect_could_not_check(result, "no answer from 127.0.0.1:");
   EXPECT_TRUE(contains(result.out, "within the 0.4 s timeout")) << result.out;
-  // Each request gives up at 0.4 s, long before the fake would answer.
-  EXPECT_LT(took, 1400);
+  // Each request gives up at 0.4 s, long before the fake would answer (with room for a
+  // loaded machine).
+  EXPECT_LT(took, 3000);
 }
 
 TEST(Fault, PreflightWhenTheApiSendsTenMegabytesOfGarbageCouldNotCheck) {
