@@ -13,19 +13,15 @@
 #include <vector>
 
 #include "cloudflare_api.h"
+#include "fuzz_support.h"
 #include "preflight.h"
+#include "preflight_report.h"
 #include "wrangler_config.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "api_response_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
 
 constexpr const char* k_config = R"(name = "lab-worker"
 account_id = "0123456789abcdef0123456789abcdef"

@@ -9,35 +9,13 @@
 
 #include "catalogue.h"
 #include "classifier.h"
+#include "fuzz_support.h"
 #include "line_splitter.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "classifier_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
-
-// Chunks and streams come from a hash of the input, not from its bytes, so a recorded log
-// is a seed as it is.
-struct Rng {
-  uint64_t state = 0xcbf29ce484222325;
-  explicit Rng(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      state = (state ^ c) * 0x100000001b3;
-    }
-  }
-  uint64_t next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  }
-};
 
 void check_finding(const Finding& finding, size_t lines) {
   check(finding.entry != nullptr, "a finding has a catalogue entry");

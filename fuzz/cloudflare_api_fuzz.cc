@@ -12,17 +12,12 @@
 #include <string>
 
 #include "cloudflare_api.h"
+#include "fuzz_support.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "cloudflare_api_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
 
 std::string print(const BaseUrl& base) {
   std::string host = base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;

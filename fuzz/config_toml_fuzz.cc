@@ -8,36 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "config_properties.h"
 #include "wrangler_config.h"
 
 using namespace cfdeploy;
-
-namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "config_toml_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
-
-void check_line(int line, int lines) {
-  check(line >= 1 && line <= lines, "a location is a line of the file");
-}
-
-void check_config(const WranglerConfig& config, int lines) {
-  for (const ConfigValue* value : {&config.name, &config.account_id}) {
-    if (value->where) {
-      check_line(value->where->line, lines);
-    }
-  }
-  for (const D1DatabaseConfig& database : config.d1_databases) {
-    check_line(database.where.line, lines);
-    check(database.binding.present(), "a D1 entry has a binding");
-  }
-}
-
-}  // namespace
+using namespace cfdeploy::fuzz;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

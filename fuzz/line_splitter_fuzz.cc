@@ -11,35 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "line_splitter.h"
 #include "log_text.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "line_splitter_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
-
-// Chunking comes from a hash of the input, so a recorded log is a seed as it is.
-struct Rng {
-  uint64_t state = 0xcbf29ce484222325;
-  explicit Rng(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      state = (state ^ c) * 0x100000001b3;
-    }
-  }
-  uint64_t next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  }
-};
 
 std::vector<std::string> reference_split(std::string_view input, size_t max_line,
                                          size_t& truncated) {

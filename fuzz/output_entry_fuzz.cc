@@ -15,18 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "workflow_commands.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "output_entry_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
 
 // ReadLine on Linux: up to "\n"; the last line may have none.
 std::optional<std::string_view> read_line(std::string_view text, size_t& index, bool& newline) {

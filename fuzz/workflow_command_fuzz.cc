@@ -13,18 +13,13 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "workflow_commands.h"
 
 using namespace cfdeploy;
+using namespace cfdeploy::fuzz;
 
 namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "workflow_command_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
 
 struct RunnerCommand {
   std::string name;

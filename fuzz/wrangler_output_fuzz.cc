@@ -8,20 +8,11 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "wrangler_output.h"
 
 using namespace cfdeploy;
-
-namespace {
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "wrangler_output_fuzz: property violated: %s\n", what);
-    std::abort();
-  }
-}
-
-}  // namespace
+using namespace cfdeploy::fuzz;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

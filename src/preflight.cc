@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <future>
 #include <map>
-#include <sstream>
 
 #include "catalogue.h"
 
@@ -674,10 +673,6 @@ CheckResult not_in_config_check(const PreflightInput& input, const std::string& 
       });
 }
 
-std::string status_label(CheckStatus status) {
-  return status == CheckStatus::fail ? "FAIL" : std::string(to_string(status));
-}
-
 std::vector<CheckResult> all_checks(CloudflareApi& api, const PreflightInput& input) {
   std::vector<CheckResult> checks = {config_check(input), token_set_check(input)};
   bool usable_token = input.token == TokenPresence::set && input.token_problem.empty();
@@ -827,72 +822,6 @@ PreflightReport run_preflight(CloudflareApi& api, const PreflightInput& input) {
   }
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   return report;
-}
-
-json preflight_to_json(const PreflightReport& report) {
-  json checks = json::array();
-  std::map<std::string, int> counts = {
-      {"pass", 0}, {"fail", 0}, {"skipped", 0}, {"could_not_check", 0}};
-  for (const CheckResult& check : report.checks) {
-    std::string status = check.status == CheckStatus::could_not_check
-                             ? "could_not_check"
-                             : std::string(to_string(check.status));
-    ++counts[status];
-    checks.push_back({{"id", check.id},
-                      {"title", check.title},
-                      {"status", status},
-                      {"detail", check.detail},
-                      {"fix", check.fix},
-                      {"file", check.where ? json(check.where->file) : json(nullptr)},
-                      {"line", check.where ? json(check.where->line) : json(nullptr)},
-                      {"code", check.code ? json(*check.code) : json(nullptr)},
-                      {"requests", check.requests}});
-  }
-  return {{"ok", report.ok()},
-          {"elapsed_ms", report.elapsed.count()},
-          {"counts", counts},
-          {"checks", checks}};
-}
-
-namespace {
-
-// "passed" only when the token was verified: a run where the API never answered
-// has no failure, but has not shown anything either.
-std::string_view headline(const PreflightReport& report) {
-  if (!report.ok()) {
-    return "FAILED";
-  }
-  return report.token_unverified()
-             ? "INCONCLUSIVE (nothing failed, but the token could not be verified)"
-             : "passed";
-}
-
-}  // namespace
-
-std::string preflight_to_text(const PreflightReport& report) {
-  std::ostringstream out;
-  std::map<CheckStatus, int> counts;
-  for (const CheckResult& check : report.checks) {
-    ++counts[check.status];
-    std::string label = status_label(check.status);
-    out << label << std::string(label.size() < 16 ? 16 - label.size() : 1, ' ') << check.title
-        << "\n";
-    std::string indent(16, ' ');
-    out << indent << check.detail << "\n";
-    bool problem =
-        check.status == CheckStatus::fail || check.status == CheckStatus::could_not_check;
-    if (check.where && problem) {
-      out << indent << "at " << check.where->text() << "\n";
-    }
-    for (const std::string& step : check.fix) {
-      out << indent << "fix: " << step << "\n";
-    }
-  }
-  out << "\nPreflight " << headline(report) << ": " << counts[CheckStatus::pass] << " passed, "
-      << counts[CheckStatus::fail] << " failed, " << counts[CheckStatus::could_not_check]
-      << " could not be checked, " << counts[CheckStatus::skipped] << " skipped ("
-      << report.elapsed.count() << " ms).\n";
-  return out.str();
 }
 
 }  // namespace cfdeploy

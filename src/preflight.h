@@ -118,12 +118,6 @@ struct TokenState {
 /// permission after a 10000.
 TokenState verify_token(CloudflareApi& api, const std::string& account_id);
 
-/// The report as `preflight --format json` prints it (field names are a public contract).
-nlohmann::json preflight_to_json(const PreflightReport& report);
-
-/// The report for people: one line per check, then its detail, location and fix.
-std::string preflight_to_text(const PreflightReport& report);
-
 /// True for a 32-character hexadecimal account id.
 bool is_account_id(std::string_view text);
 

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "preflight.h"
 #include "preflight_github.h"
+#include "preflight_report.h"
 
 namespace cfdeploy {
 namespace {

@@ -257,15 +257,19 @@ ClosedStdoutRun run_with_closed_stdout(const std::vector<std::string>& args,
   return run;
 }
 
+// cfdeploy outlives the lost reader, says so on stderr and keeps the child's status.
+void expect_stdout_loss_reported(const ClosedStdoutRun& run) {
+  EXPECT_TRUE(run.end.exited) << "killed by SIGPIPE";
+  EXPECT_EQ(run.end.status, 1);
+  EXPECT_TRUE(
+      contains(run.err, "cfdeploy: warning: could not write to standard output (Broken pipe)"))
+      << run.err;
+}
+
 TEST(Fault, AClosedStdoutIsReportedAndTheStepStillRunsToItsOwnStatus) {
   ClosedStdoutRun run = run_with_closed_stdout({"run", "--format", "text", "--", k_child, "inject"},
                                                {"GITHUB_ACTIONS=false"});
-  EXPECT_TRUE(run.end.exited) << "killed by SIGPIPE";
-  EXPECT_EQ(run.end.status, 1);
-  EXPECT_TRUE(contains(run.err,
-                       "cfdeploy: warning: could not write to standard output (Broken "
-                       "pipe)"))
-      << run.err;
+  expect_stdout_loss_reported(run);
   // stderr still works: the child's stderr and the verdict are there.
   EXPECT_TRUE(contains(run.err, "::warning::from stderr")) << run.err;
   EXPECT_TRUE(contains(run.err,
@@ -284,12 +288,7 @@ TEST(Fault, AClosedStdoutOnGithubIsReportedAndTheOutputsAreStillWritten) {
   std::string summary_text = slurp(summary);
   std::remove(output.c_str());
   std::remove(summary.c_str());
-  EXPECT_TRUE(run.end.exited) << "killed by SIGPIPE";
-  EXPECT_EQ(run.end.status, 1);
-  EXPECT_TRUE(contains(run.err,
-                       "cfdeploy: warning: could not write to standard output (Broken "
-                       "pipe)"))
-      << run.err;
+  expect_stdout_loss_reported(run);
   EXPECT_TRUE(contains(outputs, "error-code<<")) << outputs;
   EXPECT_TRUE(contains(outputs, "\n7403\n")) << outputs;
   EXPECT_TRUE(contains(summary_text, "Account › D1 › Edit")) << summary_text;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "fake_cloudflare.h"
+#include "preflight_report.h"
 #include "support/fixtures.h"
 
 namespace cfdeploy {
