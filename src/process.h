@@ -71,8 +71,8 @@ public:
   SignalHold& operator=(const SignalHold&) = delete;
 
 private:
-  struct Saved;
-  std::unique_ptr<Saved> m_saved;
+  struct Trap;
+  std::unique_ptr<Trap> m_trap;
 };
 
 /// Sleeps up to `duration`; returns early with the signal number if SIGINT or

@@ -450,30 +450,18 @@ bool write_fully(int fd, std::string_view bytes) {
 
 }  // namespace
 
-struct SignalHold::Saved {
-  std::array<std::pair<int, struct sigaction>, 2> actions{};
-  bool installed = false;
+// An outer trap whose pipe nobody reads: what matters is g_pending_signal, which the next
+// inner trap replays.
+struct SignalHold::Trap {
+  SignalTrap trap;
 };
 
-SignalHold::SignalHold() : m_saved(std::make_unique<Saved>()) {
+SignalHold::SignalHold() : m_trap(std::make_unique<Trap>()) {
   g_pending_signal.store(0);
-  struct sigaction action {};
-  action.sa_handler = on_signal;  // with no trap's pipe, it only records the signal
-  action.sa_flags = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  m_saved->installed = sigaction(SIGINT, &action, &m_saved->actions[0].second) == 0 &&
-                       sigaction(SIGTERM, &action, &m_saved->actions[1].second) == 0;
-  m_saved->actions[0].first = SIGINT;
-  m_saved->actions[1].first = SIGTERM;
+  static_cast<void>(m_trap->trap.install(false));  // if it fails, signals kill us as before
 }
 
-SignalHold::~SignalHold() {
-  if (m_saved->installed) {
-    for (const auto& [signo, previous] : m_saved->actions) {
-      sigaction(signo, &previous, nullptr);
-    }
-  }
-}
+SignalHold::~SignalHold() = default;
 
 Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSink& sink) {
   if (request.argv.empty()) {
