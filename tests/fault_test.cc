@@ -40,15 +40,8 @@ std::string temp_path(const std::string& name) {
   return "/tmp/cfdeploy-fault-" + std::to_string(getpid()) + "-" + name;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 nlohmann::json read_json(const std::string& path) {
-  return nlohmann::json::parse(slurp(path), nullptr, false);
+  return nlohmann::json::parse(testing::read_whole_file(path), nullptr, false);
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -175,7 +168,7 @@ TEST(Fault, SigtermDuringTheRetryBackoffStopsPromptlyWith143) {
   Ended end = wait_for_end(pid);
   long stop_ms = elapsed_ms(signalled);
   close(err_pipe[0]);
-  std::string out = slurp(out_path);
+  std::string out = testing::read_whole_file(out_path);
   std::remove(out_path.c_str());
 
   ASSERT_TRUE(sleeping) << err;
@@ -221,7 +214,7 @@ TEST(Fault, GithubOutputThatIsADirectoryIsAWarningAndTheRestIsWritten) {
   CommandResult result =
       run_cfdeploy({"run", "--format", "github", "--", k_child, "print-7403", "5"}, "",
                    {"GITHUB_OUTPUT=" + dir, "GITHUB_STEP_SUMMARY=" + summary});
-  std::string summary_text = slurp(summary);
+  std::string summary_text = testing::read_whole_file(summary);
   std::remove(summary.c_str());
   rmdir(dir.c_str());
   EXPECT_EQ(result.exit_code, 5);
@@ -284,8 +277,8 @@ TEST(Fault, AClosedStdoutOnGithubIsReportedAndTheOutputsAreStillWritten) {
   ClosedStdoutRun run =
       run_with_closed_stdout({"run", "--format", "github", "--", k_child, "inject"},
                              {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary});
-  std::string outputs = slurp(output);
-  std::string summary_text = slurp(summary);
+  std::string outputs = testing::read_whole_file(output);
+  std::string summary_text = testing::read_whole_file(summary);
   std::remove(output.c_str());
   std::remove(summary.c_str());
   expect_stdout_loss_reported(run);
@@ -335,7 +328,7 @@ TEST(Fault, AHundredMebibyteLineAllReachesStdoutAndIsStillClassified) {
     in.seekg(-32, std::ios::end);
     tail.assign(std::istreambuf_iterator<char>(in), {});
   }
-  std::string err = slurp(err_path);
+  std::string err = testing::read_whole_file(err_path);
   nlohmann::json json = read_json(report);
   for (const std::string& path : {out_path, err_path, report}) {
     std::remove(path.c_str());

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "support/findings.h"
+#include "support/fixtures.h"
 
 namespace cfdeploy {
 namespace {
@@ -58,13 +59,6 @@ std::map<std::string, std::string> parse_output_file(const std::string& text) {
     values[name] = value;
   }
   return values;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 struct TempDir {
@@ -138,7 +132,8 @@ TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   outputs.exit_code = 1;
   outputs.report_path = "/tmp/report.json";
   reporter.report(summary, outputs, {});
-  std::map<std::string, std::string> values = parse_output_file(read_file(output_path));
+  std::map<std::string, std::string> values =
+      parse_output_file(testing::read_whole_file(output_path));
   EXPECT_EQ(values["outcome"], "failure");
   EXPECT_EQ(values["error-class"], "authorization");
   EXPECT_EQ(values["error-code"], "7403");
@@ -147,7 +142,8 @@ TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   EXPECT_EQ(values["exit-code"], "1");
   EXPECT_EQ(values["deployment-url"], "");
   EXPECT_EQ(values["report"], "/tmp/report.json");
-  EXPECT_NE(read_file(summary_path).find("| authorization | 7403 |"), std::string::npos);
+  EXPECT_NE(testing::read_whole_file(summary_path).find("| authorization | 7403 |"),
+            std::string::npos);
   EXPECT_EQ(out.str().rfind("::error title=cfdeploy%3A authorization error (code 7403)::", 0), 0u);
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "fake_cloudflare.h"
+#include "support/fixtures.h"
 #include "support/run_command.h"
 
 namespace cfdeploy {
@@ -354,13 +355,6 @@ TEST(PreflightCommand, GateStopsAMigrationTheTokenCannotWrite) {
   EXPECT_EQ(err.find(k_token), std::string::npos);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(PreflightCommand, GateOnGithubAnnotatesAndWritesOutputsAndSummary) {
   Project project;
   testing::FakeCloudflare fake(scenario(
@@ -380,14 +374,15 @@ TEST(PreflightCommand, GateOnGithubAnnotatesAndWritesOutputsAndSummary) {
   ASSERT_TRUE(stop.has_value());
   EXPECT_NE(out.find("::error "), std::string::npos) << out;
   EXPECT_NE(out.find("7403"), std::string::npos) << out;
-  std::string outputs = slurp(output);
+  std::string outputs = testing::read_whole_file(output);
   EXPECT_NE(outputs.find("outcome<<"), std::string::npos) << outputs;
   EXPECT_NE(outputs.find("failure"), std::string::npos) << outputs;
-  EXPECT_NE(slurp(summary).find("D1"), std::string::npos);
+  EXPECT_NE(testing::read_whole_file(summary).find("D1"), std::string::npos);
   // The token only reaches the log in the command that masks it.
   std::string mask = "::add-mask::" + std::string(k_token) + "\n";
   ASSERT_EQ(out.rfind(mask, 0), 0u) << out;
-  for (const std::string& text : {out.substr(mask.size()), outputs, slurp(summary)}) {
+  for (const std::string& text :
+       {out.substr(mask.size()), outputs, testing::read_whole_file(summary)}) {
     EXPECT_EQ(text.find(k_token), std::string::npos);
   }
 }

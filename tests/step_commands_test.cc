@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/fixtures.h"
 #include "support/run_command.h"
 
 namespace cfdeploy {
@@ -204,13 +205,6 @@ std::map<std::string, std::string> output_values(const std::string& text) {
   return values;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(StepCommandsOnGithub, ChildOutputCannotBecomeAWorkflowCommand) {
   std::string output = temp_path("gh-output");
   std::string summary = temp_path("gh-summary");
@@ -233,13 +227,14 @@ TEST(StepCommandsOnGithub, ChildOutputCannotBecomeAWorkflowCommand) {
   EXPECT_NE(result.out.find("::warning::from stderr"), std::string::npos);
   EXPECT_EQ(result.err.find("from stderr"), std::string::npos);
 
-  std::map<std::string, std::string> values = output_values(slurp(output));
+  std::map<std::string, std::string> values = output_values(testing::read_whole_file(output));
   EXPECT_EQ(values["outcome"], "failure");
   EXPECT_EQ(values["error-class"], "authorization");
   EXPECT_EQ(values["error-code"], "7403");
   EXPECT_EQ(values["attempts"], "1");
   EXPECT_EQ(values["exit-code"], "1");
-  EXPECT_NE(slurp(summary).find("- [ ] Give the token Account › D1 › Edit"), std::string::npos);
+  EXPECT_NE(testing::read_whole_file(summary).find("- [ ] Give the token Account › D1 › Edit"),
+            std::string::npos);
   std::remove(output.c_str());
   std::remove(summary.c_str());
 }
@@ -267,7 +262,7 @@ TEST(StepCommandsOnGithub, ExplainReportsASavedLog) {
   RunnerView view = as_runner_sees(result.out);
   ASSERT_EQ(view.commands.size(), 1u) << result.out;
   EXPECT_NE(view.commands[0].find("authentication error (code 10000)"), std::string::npos);
-  EXPECT_EQ(output_values(slurp(output))["error-code"], "10000");
+  EXPECT_EQ(output_values(testing::read_whole_file(output))["error-code"], "10000");
   std::remove(output.c_str());
   std::remove(log.c_str());
 }

@@ -11,12 +11,17 @@ std::string source_path(const std::string& relative) {
   return std::string(CFDEPLOY_SOURCE_DIR) + "/" + relative;
 }
 
-std::string read_source_file(const std::string& relative) {
-  std::ifstream in(source_path(relative), std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read " << source_path(relative);
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
+}
+
+std::string read_source_file(const std::string& relative) {
+  std::string path = source_path(relative);
+  EXPECT_TRUE(std::ifstream(path).good()) << "cannot read " << path;
+  return read_whole_file(path);
 }
 
 std::string wrangler_fixture(const std::string& name) {
