@@ -55,5 +55,19 @@ TEST(PreflightGithub, SummaryTablesEveryCheckAndListsTheFixes) {
   EXPECT_NE(markdown.find("- [ ] Set database_id = &quot;2f0c&quot;"), std::string::npos);
 }
 
+TEST(PreflightGithub, SummaryHeadlineSaysWhetherTheTokenWasVerified) {
+  PreflightReport report = report_with_a_stale_database_id();
+  report.checks.erase(report.checks.begin() + 1);  // no failure left
+  EXPECT_EQ(
+      preflight_summary_markdown(report).rfind("## \xE2\x9C\x85 cfdeploy preflight passed", 0), 0u);
+  report.checks[0].status = CheckStatus::could_not_check;
+  std::string markdown = preflight_summary_markdown(report);
+  EXPECT_EQ(markdown.rfind("## \xE2\x9A\xA0\xEF\xB8\x8F cfdeploy preflight inconclusive: the token "
+                           "could not be verified",
+                           0),
+            0u)
+      << markdown;
+}
+
 }  // namespace
 }  // namespace cfdeploy
