@@ -12,7 +12,8 @@ struct PermissionRow {
   std::string_view needed_for;
 };
 
-// What wrangler's commands need (cloudflare-errors reference, §5).
+// What wrangler's commands need, in the dashboard's names for Cloudflare's permission groups
+// (https://developers.cloudflare.com/fundamentals/api/reference/permissions/).
 constexpr std::array<PermissionRow, 6> k_permission_table = {{
     {"Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit",
      "`wrangler d1 migrations apply --remote`, `wrangler d1 execute --remote`"},

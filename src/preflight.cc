@@ -1,6 +1,5 @@
-// The checks (one function each), the concurrent requests they are judged on, and the report
-// renderers. Longer than the ~400-line guideline: it wants splitting into preflight_checks.cc
-// and preflight_report.cc, which needs those files added to src/CMakeLists.txt.
+// The checks (one function each) and the concurrent requests they are judged on. The report
+// is printed by preflight_report.cc (text, JSON) and preflight_github.cc.
 #include "preflight.h"
 
 #include <algorithm>

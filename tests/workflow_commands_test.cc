@@ -8,7 +8,8 @@ namespace {
 // The runner's decoding (ActionCommand.cs): %0D, %0A, then %25 last.
 std::string runner_unescape(std::string text, bool property) {
   auto replace_all = [&text](const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    for (size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);
     }
   };
@@ -56,8 +57,8 @@ TEST(WorkflowCommands, AnnotationLeavesOutEmptyProperties) {
 }
 
 TEST(WorkflowCommands, LongAnnotationMessagesAreCutWithANote) {
-  std::string command = annotation_command(
-      {AnnotationLevel::error, "", "", 0, std::string(10000, 'x')});
+  std::string command =
+      annotation_command({AnnotationLevel::error, "", "", 0, std::string(10000, 'x')});
   EXPECT_LT(command.size(), 4096u);
   EXPECT_NE(command.find("cut; the job summary has the rest"), std::string::npos);
 }

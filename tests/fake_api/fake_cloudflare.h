@@ -23,11 +23,10 @@
 // `npm_registry=`). Anything else gets 404 with a Cloudflare envelope, code 7000.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
@@ -43,64 +42,64 @@ struct Response;
 namespace cfdeploy::testing {
 
 struct FakeRule {
-    std::string method;  // empty = any
-    std::string path;
-    std::optional<int> times;
-    int status = 200;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    std::string content_type;
-    int delay_ms = 0;
-    bool close = false;
+  std::string method;  // empty = any
+  std::string path;
+  std::optional<int> times;
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;
+  int delay_ms = 0;
+  bool close = false;
 };
 
 struct RecordedRequest {
-    std::string method;
-    std::string path;
-    std::string query;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    int rule_index = -1;  // -1: no rule matched
-    int status = 0;       // 0: connection dropped without an answer
+  std::string method;
+  std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int rule_index = -1;  // -1: no rule matched
+  int status = 0;       // 0: connection dropped without an answer
 };
 
 struct FakeOptions {
-    int port = 0;  // 0: let the kernel pick a free port
-    std::string log_path;
-    std::string cert_path;  // HTTPS when both cert and key are set
-    std::string key_path;
+  int port = 0;  // 0: let the kernel pick a free port
+  std::string log_path;
+  std::string cert_path;  // HTTPS when both cert and key are set
+  std::string key_path;
 };
 
 class FakeCloudflare {
 public:
-    explicit FakeCloudflare(const nlohmann::ordered_json& scenario, FakeOptions options = {});
-    ~FakeCloudflare();
-    FakeCloudflare(const FakeCloudflare&) = delete;
-    FakeCloudflare& operator=(const FakeCloudflare&) = delete;
+  explicit FakeCloudflare(const nlohmann::ordered_json& scenario, FakeOptions options = {});
+  ~FakeCloudflare();
+  FakeCloudflare(const FakeCloudflare&) = delete;
+  FakeCloudflare& operator=(const FakeCloudflare&) = delete;
 
-    // Binds 127.0.0.1 and serves from a background thread. Throws std::runtime_error.
-    void start();
-    void stop();
+  // Binds 127.0.0.1 and serves from a background thread. Throws std::runtime_error.
+  void start();
+  void stop();
 
-    int port() const { return m_port; }
-    std::string base_url() const;  // e.g. http://127.0.0.1:8788/client/v4
-    std::vector<RecordedRequest> requests() const;
-    const std::vector<FakeRule>& rules() const { return m_rules; }
+  int port() const { return m_port; }
+  std::string base_url() const;  // e.g. http://127.0.0.1:8788/client/v4
+  std::vector<RecordedRequest> requests() const;
+  const std::vector<FakeRule>& rules() const { return m_rules; }
 
 private:
-    void handle(const httplib::Request& request, httplib::Response& response);
-    std::optional<size_t> take_rule(const std::string& method, const std::string& path);
-    void record(RecordedRequest entry);
+  void handle(const httplib::Request& request, httplib::Response& response);
+  std::optional<size_t> take_rule(const std::string& method, const std::string& path);
+  void record(RecordedRequest entry);
 
-    std::vector<FakeRule> m_rules;
-    std::vector<int> m_answered;  // per rule, how many requests it has answered
-    FakeOptions m_options;
-    std::unique_ptr<httplib::Server> m_server;
-    std::thread m_thread;
-    int m_port = 0;
-    mutable std::mutex m_mutex;
-    std::vector<RecordedRequest> m_requests;
-    std::ofstream m_log;
+  std::vector<FakeRule> m_rules;
+  std::vector<int> m_answered;  // per rule, how many requests it has answered
+  FakeOptions m_options;
+  std::unique_ptr<httplib::Server> m_server;
+  std::thread m_thread;
+  int m_port = 0;
+  mutable std::mutex m_mutex;
+  std::vector<RecordedRequest> m_requests;
+  std::ofstream m_log;
 };
 
 // Reads a scenario file; throws std::runtime_error if it is missing or not JSON.

@@ -1,7 +1,5 @@
 // fake_cloudflare: serves a FakeCloudflare scenario on 127.0.0.1 until SIGTERM or SIGINT.
 // Usage: fake_cloudflare --rules FILE [--port N] [--log FILE] [--cert FILE --key FILE]
-#include "fake_cloudflare.h"
-
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -9,77 +7,79 @@
 #include <map>
 #include <string>
 
+#include "fake_cloudflare.h"
+
 namespace {
 
 constexpr const char* k_usage =
     "usage: fake_cloudflare --rules FILE [--port N] [--log FILE] [--cert FILE --key FILE]\n";
 
 struct Args {
-    std::string rules_path;
-    cfdeploy::testing::FakeOptions options;
+  std::string rules_path;
+  cfdeploy::testing::FakeOptions options;
 };
 
 Args parse_args(int argc, char** argv) {
-    std::map<std::string, std::string> values;
-    for (int i = 1; i < argc; i += 2) {
-        std::string flag = argv[i];
-        if (i + 1 >= argc || flag.rfind("--", 0) != 0) {
-            throw std::invalid_argument("missing value for " + flag);
-        }
-        values[flag] = argv[i + 1];
+  std::map<std::string, std::string> values;
+  for (int i = 1; i < argc; i += 2) {
+    std::string flag = argv[i];
+    if (i + 1 >= argc || flag.rfind("--", 0) != 0) {
+      throw std::invalid_argument("missing value for " + flag);
     }
-    Args args;
-    args.rules_path = values["--rules"];
-    args.options.port = values.count("--port") ? std::stoi(values["--port"]) : 0;
-    args.options.log_path = values["--log"];
-    args.options.cert_path = values["--cert"];
-    args.options.key_path = values["--key"];
-    values.erase("--rules");
-    for (const char* known : {"--port", "--log", "--cert", "--key"}) {
-        values.erase(known);
-    }
-    if (args.rules_path.empty() || !values.empty()) {
-        throw std::invalid_argument("unknown or missing option");
-    }
-    if (args.options.cert_path.empty() != args.options.key_path.empty()) {
-        throw std::invalid_argument("--cert and --key go together");
-    }
-    return args;
+    values[flag] = argv[i + 1];
+  }
+  Args args;
+  args.rules_path = values["--rules"];
+  args.options.port = values.count("--port") ? std::stoi(values["--port"]) : 0;
+  args.options.log_path = values["--log"];
+  args.options.cert_path = values["--cert"];
+  args.options.key_path = values["--key"];
+  values.erase("--rules");
+  for (const char* known : {"--port", "--log", "--cert", "--key"}) {
+    values.erase(known);
+  }
+  if (args.rules_path.empty() || !values.empty()) {
+    throw std::invalid_argument("unknown or missing option");
+  }
+  if (args.options.cert_path.empty() != args.options.key_path.empty()) {
+    throw std::invalid_argument("--cert and --key go together");
+  }
+  return args;
 }
 
 // Blocked before the server threads start so that they inherit the mask and only
 // sigwait() below sees the signal.
 sigset_t block_stop_signals() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    return signals;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    Args args;
-    try {
-        args = parse_args(argc, argv);
-    } catch (const std::exception& error) {
-        std::cerr << "fake_cloudflare: " << error.what() << "\n" << k_usage;
-        return 2;
-    }
-    sigset_t signals = block_stop_signals();
-    try {
-        cfdeploy::testing::FakeCloudflare fake(
-            cfdeploy::testing::load_scenario_file(args.rules_path), args.options);
-        fake.start();
-        std::cout << "listening on " << fake.port() << std::endl;
-        int received = 0;
-        sigwait(&signals, &received);
-        fake.stop();
-    } catch (const std::exception& error) {
-        std::cerr << "fake_cloudflare: " << error.what() << "\n";
-        return 1;
-    }
-    return 0;
+  Args args;
+  try {
+    args = parse_args(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "fake_cloudflare: " << error.what() << "\n" << k_usage;
+    return 2;
+  }
+  sigset_t signals = block_stop_signals();
+  try {
+    cfdeploy::testing::FakeCloudflare fake(cfdeploy::testing::load_scenario_file(args.rules_path),
+                                           args.options);
+    fake.start();
+    std::cout << "listening on " << fake.port() << std::endl;
+    int received = 0;
+    sigwait(&signals, &received);
+    fake.stop();
+  } catch (const std::exception& error) {
+    std::cerr << "fake_cloudflare: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
 }
