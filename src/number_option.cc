@@ -69,9 +69,8 @@ std::string number_problem(std::string_view text, const NumberRange& range) {
 }
 
 CLI::Validator number_check(const NumberRange& range) {
-  return CLI::Validator(
-      [range](const std::string& text) { return number_problem(text, range); },
-      "NUMBER: " + range_text(range));
+  return {[range](const std::string& text) { return number_problem(text, range); },
+          "[" + range_text(range) + "]"};
 }
 
 }  // namespace cfdeploy
