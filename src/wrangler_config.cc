@@ -241,19 +241,22 @@ void toml_to_json(const toml::node& node, const std::string& pointer, json& out,
 }
 
 // The line of the first table or array nested past k_max_depth (dotted keys and
-// [a.b.c] headers nest too), looking no deeper than that.
-std::optional<int> toml_too_deep(const toml::node& node, int depth) {
+// [a.b.c] headers nest too), looking no deeper than that. A table that only a dotted key
+// made has no place of its own: it takes its parent's line.
+std::optional<int> toml_too_deep(const toml::node& node, int depth, int parent_line) {
+  int line = static_cast<int>(node.source().begin.line);
+  line = line > 0 ? line : parent_line;
   if (depth > k_max_depth) {
-    return static_cast<int>(node.source().begin.line);
+    return line;
   }
   std::optional<int> found;
   if (const toml::table* table = node.as_table()) {
     for (auto it = table->begin(); it != table->end() && !found; ++it) {
-      found = toml_too_deep(it->second, depth + 1);
+      found = toml_too_deep(it->second, depth + 1, line);
     }
   } else if (const toml::array* array = node.as_array()) {
     for (size_t i = 0; i < array->size() && !found; ++i) {
-      found = toml_too_deep((*array)[i], depth + 1);
+      found = toml_too_deep((*array)[i], depth + 1, line);
     }
   }
   return found;
@@ -262,7 +265,7 @@ std::optional<int> toml_too_deep(const toml::node& node, int depth) {
 Result<Document> parse_toml(std::string_view text, const std::string& path) {
   try {
     toml::table table = toml::parse(text, path);
-    if (std::optional<int> line = toml_too_deep(table, 1)) {
+    if (std::optional<int> line = toml_too_deep(table, 1, 1)) {
       return too_deep(path, *line);
     }
     Document document;

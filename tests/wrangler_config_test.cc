@@ -244,6 +244,15 @@ TEST(WranglerConfig, DeepTomlIsAnErrorNamingFileAndLine) {
   EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: nested more than 64 levels deep", 0),
             0u)
       << config.error().message();
+  std::string key = "name = \"w\"\nx";
+  for (int i = 0; i < 1000; ++i) {
+    key += ".a";
+  }
+  config = parse_wrangler_config(key + " = 1\n", ConfigFormat::toml, "wrangler.toml", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: nested more than 64 levels deep", 0),
+            0u)
+      << config.error().message();
   std::string arrays = "name = \"w\"\nx = " + std::string(200, '[') + std::string(200, ']');
   config = parse_wrangler_config(arrays, ConfigFormat::toml, "wrangler.toml", "");
   ASSERT_FALSE(config.ok());
