@@ -129,7 +129,14 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
 std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) {
   for (const std::string& arg : app.remaining(true)) {
     if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
-      return "unknown option '" + arg + "'";
+      std::string text = "unknown option '" + arg + "'";
+      for (const CLI::App* command : app.get_subcommands()) {
+        std::string name = command->get_name();
+        if (name == "deploy" || name == "migrate") {
+          text += "; wrangler's own options go after --";
+        }
+      }
+      return text;
     }
   }
   return error.what();

@@ -207,6 +207,15 @@ TEST(StepCommands, MigrateWithAnUnknownShortOptionNamesIt) {
   EXPECT_EQ(result.err.find("database is required"), std::string::npos) << result.err;
 }
 
+TEST(StepCommands, AWranglerOptionBeforeTheDashesIsNamedWithWhereItGoes) {
+  CommandResult result = run_cfdeploy({"deploy", "--minify", "--wrangler", k_child + " args"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_NE(result.err.find("unknown option '--minify'; wrangler's own options go after --"),
+            std::string::npos)
+      << result.err;
+}
+
 TEST(StepCommands, DeployBuildsTheWranglerCommandLine) {
   CommandResult result = run_cfdeploy(
       {"deploy", "--wrangler", k_child + " args", "--env", "staging", "--", "--minify"});
