@@ -281,6 +281,13 @@ Finding Classifier::explain_block(const Block& block, std::string_view path_hint
   return finding;
 }
 
+std::string evidence_place(const Finding& finding, std::string_view line_word) {
+  if (finding.line == 0 && !finding.origin.empty()) {
+    return "from " + finding.origin;
+  }
+  return std::string(line_word) + " " + std::to_string(finding.line);
+}
+
 Verdict Classifier::finish() {
   close_block(m_blocks[0]);
   close_block(m_blocks[1]);

@@ -26,9 +26,16 @@ struct Finding {
   std::optional<int> status;
   std::string headline;
   std::string migration;  // the migration file named by wrangler, if any
-  size_t line = 0;        // 1-based line the decision rests on
+  size_t line = 0;        // 1-based line the decision rests on; 0 when not from the log
   std::string evidence;   // that line, cleaned
+  // Where the evidence comes from when cfdeploy found it itself rather than in a log line:
+  // "wrangler's output file", "the exit status", "the step's --timeout", …
+  std::string origin;
 };
+
+/// Where a finding's evidence is: "log line 12" (with `line_word` "log line"), or
+/// "from wrangler's output file" for a finding cfdeploy made itself.
+std::string evidence_place(const Finding& finding, std::string_view line_word = "log line");
 
 struct Warning {
   size_t line = 0;

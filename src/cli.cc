@@ -123,6 +123,25 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
   return "unknown command '" + std::string(argv[1]) + "' (commands: " + names + ")";
 }
 
+// CLI11 reports an unknown option only as "not expected", or not at all when a
+// required argument is also missing ("A subcommand is required", "database is
+// required"): the unknown option is the mistake to name.
+std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) {
+  for (const std::string& arg : app.remaining(true)) {
+    if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
+      std::string text = "unknown option '" + arg + "'";
+      for (const CLI::App* command : app.get_subcommands()) {
+        std::string name = command->get_name();
+        if (name == "deploy" || name == "migrate") {
+          text += "; wrangler's own options go after --";
+        }
+      }
+      return text;
+    }
+  }
+  return error.what();
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -148,7 +167,7 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(std::string(e.what()) + "\nRun 'cfdeploy --help' for usage.");
+    print_error(parse_error_text(app, e) + "\nRun 'cfdeploy --help' for usage.");
     return exit_with(ExitCode::usage);
   }
   if (app.got_subcommand("explain")) {

@@ -1,5 +1,12 @@
 #include "github_report.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +16,9 @@
 
 namespace cfdeploy {
 namespace {
+
+// Far above any real migration; an "at offset N" past it gets no line.
+constexpr size_t k_max_migration_bytes = size_t{16} * 1024 * 1024;
 
 std::string env_or_empty(const char* name) {
   const char* value = std::getenv(name);
@@ -30,7 +40,7 @@ std::string annotation_message(const Finding& finding, bool with_fix) {
   if (!finding.migration.empty()) {
     message += " in " + finding.migration;
   }
-  message += "\n\nEvidence (log line " + std::to_string(finding.line) + "): " + finding.evidence;
+  message += "\n\nEvidence (" + evidence_place(finding) + "): " + finding.evidence;
   if (!with_fix) {
     return message;
   }
@@ -74,15 +84,57 @@ std::optional<size_t> sql_error_offset(std::string_view text) {
   return digits > 0 ? std::optional<size_t>(offset) : std::nullopt;
 }
 
-// 1-based line of byte `offset` in the file, or 1 when it cannot be read.
+// 1-based line of byte `offset` in the file, or 0 (no line) when it cannot be read as a
+// regular file. Opened without blocking and checked again after opening, so a FIFO or a
+// device put there in the meantime is never read; past k_max_migration_bytes, no line.
 int line_at_offset(const std::filesystem::path& file, size_t offset) {
-  std::ifstream in(file, std::ios::binary);
-  int line = 1;
-  char c = 0;
-  for (size_t i = 0; i < offset && in.get(c); ++i) {
-    line += c == '\n' ? 1 : 0;
+  if (offset > k_max_migration_bytes) {
+    return 0;
   }
+  int fd = open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return 0;
+  }
+  struct stat status {};
+  int line = 0;
+  if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
+    line = 1;
+    std::array<char, 8192> buffer{};
+    size_t left = offset;
+    ssize_t got = 0;
+    while (left > 0 && (got = read(fd, buffer.data(), std::min(left, buffer.size()))) > 0) {
+      line += static_cast<int>(std::count(buffer.begin(), buffer.begin() + got, '\n'));
+      left -= static_cast<size_t>(got);
+    }
+  }
+  close(fd);
   return line;
+}
+
+// The migration file wrangler named, when it is a regular file inside `directory`. The
+// name comes from the step's output: a "../" path, or a symbolic link out of the
+// directory, must not lead anywhere else, and a FIFO or a device must never be opened.
+std::optional<std::filesystem::path> migration_file(const std::filesystem::path& directory,
+                                                    const std::string& name) {
+  namespace fs = std::filesystem;
+  fs::path relative = fs::path(name).lexically_normal();
+  if (name.empty() || relative.empty() || relative.is_absolute() || *relative.begin() == "..") {
+    return std::nullopt;
+  }
+  std::error_code error;
+  fs::path base = fs::weakly_canonical(directory, error);
+  fs::path file = error ? fs::path() : fs::weakly_canonical(directory / relative, error);
+  if (error) {
+    return std::nullopt;
+  }
+  fs::path inside = file.lexically_relative(base);
+  if (inside.empty() || *inside.begin() == ".." || inside == ".") {
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(file, error)) {
+    return std::nullopt;
+  }
+  return file;
 }
 
 std::string relative_to(const std::filesystem::path& file, const std::string& workspace) {
@@ -112,12 +164,12 @@ std::optional<SourceLocation> in_migration(const Finding& finding, const std::st
       }
     }
   }
-  std::filesystem::path file = base / migrations_dir / finding.migration;
-  if (!std::filesystem::exists(file)) {
+  std::optional<std::filesystem::path> file = migration_file(base / migrations_dir, finding.migration);
+  if (!file) {
     return std::nullopt;
   }
   std::optional<size_t> offset = sql_error_offset(finding.evidence);
-  return SourceLocation{relative_to(file, workspace), offset ? line_at_offset(file, *offset) : 0};
+  return SourceLocation{relative_to(*file, workspace), offset ? line_at_offset(*file, *offset) : 0};
 }
 
 // The configuration value an account, config or not-found error is about:
@@ -277,11 +329,18 @@ void GithubReporter::append_to(const std::string& path, const std::string& varia
     print_warning(variable + " is not set, so it was not written");
     return;
   }
+  std::string redacted = redact_secrets(text);
+  errno = 0;
   std::ofstream file(path, std::ios::app | std::ios::binary);
-  file << redact_secrets(text);
+  int failure = file ? 0 : errno;  // why it would not open
+  file << redacted;
   file.close();
+  if (!file && failure == 0) {
+    failure = errno;  // why writing or closing failed
+  }
   if (!file) {
-    print_warning("could not write to " + variable + " ('" + path + "')");
+    std::string reason = failure != 0 ? ": " + system_error_text(failure) : "";
+    print_warning("could not write to " + variable + " ('" + path + "')" + reason);
   }
 }
 

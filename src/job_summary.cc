@@ -97,7 +97,7 @@ void write_error_lines(std::ostream& out, const Verdict& verdict) {
   std::string lines;
   auto add = [&lines](const Finding& finding) {
     if (lines.size() < k_max_error_lines_bytes) {
-      lines += "line " + std::to_string(finding.line) + ": " + finding.evidence + "\n";
+      lines += evidence_place(finding, "line") + ": " + finding.evidence + "\n";
     }
   };
   add(*verdict.primary);

@@ -11,6 +11,7 @@
 #include "cloudflare_api.h"
 #include "diagnostics.h"
 #include "error.h"
+#include "number_option.h"
 #include "preflight.h"
 #include "preflight_github.h"
 #include "preflight_report.h"
@@ -20,6 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
+
+// From a millisecond (less rounds down to no time at all) to an hour.
+constexpr NumberRange k_request_seconds{0.001, 3600, false, "seconds"};
 
 std::optional<std::string> env_value(const char* name) {
   const char* value = std::getenv(name);
@@ -81,6 +85,10 @@ void read_config(const PreflightFlags& flags, PreflightInput& input) {
   }
   if (path.empty()) {
     path = find_wrangler_config(project_directory(flags));
+  }
+  if (path.empty()) {
+    // Reading it says what it is instead ("it is a directory"): clearer than "none found".
+    path = find_unusable_wrangler_config(project_directory(flags));
   }
   input.searched_directory = project_directory(flags);
   if (path.empty()) {
@@ -193,10 +201,10 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
   command->add_option("--ca-file", flags.ca_file, "Trusted CA certificates (PEM)")
       ->check(CLI::ExistingFile);
   command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
-      ->check(CLI::PositiveNumber)
+      ->check(number_check(k_request_seconds))
       ->capture_default_str();
   command->add_option("--timeout", flags.timeout_seconds, "Seconds for each request")
-      ->check(CLI::PositiveNumber)
+      ->check(number_check(k_request_seconds))
       ->capture_default_str();
   return command;
 }

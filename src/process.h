@@ -83,4 +83,12 @@ int interruptible_sleep(std::chrono::milliseconds duration);
 /// false on an error such as EPIPE (the reader went away).
 bool write_all(int fd, std::string_view bytes);
 
+enum class WriteStatus { written, failed, past_deadline };
+
+/// write_all that a reader who stopped reading cannot hold past `deadline`: while the
+/// reader keeps up, every byte is written, however late; once `fd` would block past the
+/// deadline, the rest is left unwritten (past_deadline). Without a deadline, write_all.
+WriteStatus write_until(int fd, std::string_view bytes,
+                        std::optional<std::chrono::steady_clock::time_point> deadline);
+
 }  // namespace cfdeploy

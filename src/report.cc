@@ -16,7 +16,11 @@ json or_null(const std::optional<T>& value) {
 
 json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
+// A finding cfdeploy made itself has no log line: "line" is null and "from" says where.
 json evidence_json(const Finding& finding) {
+  if (finding.line == 0 && !finding.origin.empty()) {
+    return json{{"line", nullptr}, {"from", finding.origin}, {"text", finding.evidence}};
+  }
   return json{{"line", finding.line}, {"text", finding.evidence}};
 }
 
@@ -70,7 +74,7 @@ void write_cause(std::ostream& out, const Finding& finding, const Painter& paint
   const CatalogueEntry& entry = *finding.entry;
   out << paint.red("The step failed: " + describe(finding)) << "\n";
   out << "  " << paint.bold(entry.title) << "\n\n";
-  out << "  Evidence (line " << finding.line << "): " << finding.evidence << "\n";
+  out << "  Evidence (" << evidence_place(finding, "line") << "): " << finding.evidence << "\n";
   if (!finding.resource.empty()) {
     out << "  API path: " << finding.resource << "\n";
   }
@@ -104,7 +108,7 @@ void write_others(std::ostream& out, const Verdict& verdict) {
   }
   out << "\nOther errors in the log (" << verdict.others.size() + verdict.others_dropped << "):\n";
   for (const Finding& other : verdict.others) {
-    out << "  line " << other.line << ": " << describe(other) << " - " << other.entry->title
+    out << "  " << evidence_place(other, "line") << ": " << describe(other) << " - " << other.entry->title
         << "\n";
   }
 }

@@ -12,6 +12,7 @@
 
 #include "diagnostics.h"
 #include "github_report.h"
+#include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
 #include "step_report.h"
@@ -23,7 +24,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr int k_command_not_found = 127;
+// Seven days: longer than any CI job may run, and small enough to count in milliseconds.
+constexpr double k_max_timeout_seconds = 7 * 24 * 3600;
+constexpr double k_max_delay_ms = 600000;  // ten minutes
 
 bool is_executable(const std::string& path) {
   return access(path.c_str(), X_OK) == 0 && !std::filesystem::is_directory(path);
@@ -49,14 +52,23 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv) 
 
 void write_report(const std::string& path, const StepResult& result,
                   const std::vector<std::string>& command) {
-  std::ofstream out(path, std::ios::trunc);
   // The child's lines are quoted as they were, and need not be valid UTF-8.
-  out << redact_secrets(step_report_json(result, command)
-                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
-      << "\n";
+  std::string text = redact_secrets(step_report_json(result, command)
+                                        .dump(2, ' ', false,
+                                              nlohmann::json::error_handler_t::replace)) +
+                     "\n";
+  errno = 0;
+  std::ofstream out(path, std::ios::trunc | std::ios::binary);
+  int failure = out ? 0 : errno;
+  out << text;
   out.close();
+  if (!out && failure == 0) {
+    failure = errno;
+  }
   if (!out) {
-    print_warning("could not write the report to '" + path + "'; the step's result is above");
+    std::string reason = failure != 0 ? " (" + system_error_text(failure) + ")" : "";
+    print_warning("could not write the report to '" + path + "'" + reason +
+                  "; the step's result is above");
   }
 }
 
@@ -101,46 +113,44 @@ public:
     }
   }
 
-  // Runs the step with live output and prints the summary; nullopt (after
-  // saying why) when the command could not be started.
-  std::optional<StepResult> execute(const StepOptions& options) {
+  // Runs the step with live output and prints the summary. A command that
+  // could not be started is a failed step too (exit status 127), reported
+  // like any other.
+  StepResult execute(const StepOptions& options) {
     if (m_github) {
       m_github->start_child_output(secrets_to_mask(m_flags));
+    }
+    m_output_deadline.reset();
+    if (options.timeout) {
+      m_output_deadline = std::chrono::steady_clock::now() + *options.timeout;
     }
     StepContext context = make_context();
     Result<StepResult> result = run_step(options, context);
     if (result) {
       check_token_after_10000(result.value());
-      // The summary quotes the child's error text: on GitHub it goes inside
-      // the stop-commands window, where `##[…]` in it cannot act.
-      std::string summary = redact_secrets(step_summary_text(result.value()));
-      (m_github ? std::cout : std::cerr) << summary << std::flush;
-      if (m_github) {
-        m_github->observe(Stream::out, summary);
-      }
+    } else {
+      result = not_started_result(result.error(), builtin_catalogue());
     }
+    // The summary quotes the child's error text: on GitHub it goes inside
+    // the stop-commands window, where `##[…]` in it cannot act.
+    std::string summary = redact_secrets(step_summary_text(result.value()));
+    (m_github ? std::cout : std::cerr) << summary << std::flush;
     if (m_github) {
+      m_github->observe(Stream::out, summary);
       m_github->finish_child_output();
     }
     warn_if_output_lost();
-    if (!result) {
-      print_error(result.error().message());
-      return std::nullopt;
-    }
     return std::move(result.value());
   }
 
-  int finish(const std::optional<StepResult>& result, const std::vector<std::string>& command) {
-    if (!result) {
-      return k_command_not_found;
-    }
+  int finish(const StepResult& result, const std::vector<std::string>& command) {
     if (!m_flags.report_path.empty()) {
-      write_report(m_flags.report_path, *result, command);
+      write_report(m_flags.report_path, result, command);
     }
     if (m_github) {
-      report_to_github(*result, command);
+      report_to_github(result, command);
     }
-    return result->exit_code;
+    return result.exit_code;
   }
 
 private:
@@ -179,14 +189,26 @@ private:
     };
   }
 
+  // Blocks while a reader is slow, so the log gets every byte; but a reader that
+  // stopped reading must not keep the step past its --timeout, so from the
+  // deadline on, what it will not take is left out.
   void echo_to(int fd, std::string_view bytes) {
-    if (!write_all(fd, bytes) && fd == STDOUT_FILENO && m_stdout_error == 0) {
+    WriteStatus status = write_until(fd, bytes, m_output_deadline);
+    if (status == WriteStatus::failed && fd == STDOUT_FILENO && m_stdout_error == 0) {
       m_stdout_error = errno;
+    }
+    if (status == WriteStatus::past_deadline) {
+      m_output_left_out = true;
     }
   }
 
   // Said on stderr, which may still reach the log when stdout's reader is gone.
   void warn_if_output_lost() {
+    if (m_output_left_out && !m_warned_output_left_out) {
+      m_warned_output_left_out = true;
+      print_warning("standard output's reader stopped reading, so the step's output from its "
+                    "--timeout on was left out where the reader would not take it");
+    }
     if (m_stdout_error == 0 && m_github && !std::cout) {
       m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
     }
@@ -225,6 +247,9 @@ private:
   std::uniform_real_distribution<double> m_uniform{0.0, 1.0};
   int m_stdout_error = 0;  // errno of the first failed write of the child's output
   bool m_warned_output_lost = false;
+  std::optional<std::chrono::steady_clock::time_point> m_output_deadline;  // the --timeout's
+  bool m_output_left_out = false;  // a reader that stopped reading met the deadline
+  bool m_warned_output_left_out = false;
 };
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
@@ -285,15 +310,13 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   // The check needs no network: keep miniflare from fetching its cf.json.
   options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
-  std::optional<StepResult> result = session.execute(options);
+  StepResult result = session.execute(options);
   std::filesystem::remove_all(dir);
-  if (result && result->ok()) {
+  if (result.ok()) {
     return std::nullopt;
   }
-  if (result) {
-    print_note("the local check failed, so the " + std::string(flags.local ? "local" : "remote") +
-               " database was not touched");
-  }
+  print_note("the local check failed, so the " + std::string(flags.local ? "local" : "remote") +
+             " database was not touched");
   return session.finish(result, options.argv);
 }
 
@@ -323,16 +346,16 @@ int run_migrate(const MigrateFlags& flags) {
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {
   command.add_option("--retries", flags.retries, "Retries for failures a retry can fix")
-      ->check(CLI::Range(0, 10))
+      ->check(number_check({0, 10, true, ""}))
       ->capture_default_str();
   command.add_option("--timeout", flags.timeout_seconds, "Seconds for the whole step (0: none)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(number_check({0, k_max_timeout_seconds, false, "seconds"}))
       ->capture_default_str();
   command.add_option("--report", flags.report_path, "Write the JSON report to this file");
   command.add_option("-C,--directory", flags.directory, "Run the step in this directory")
       ->check(CLI::ExistingDirectory);
   command.add_option("--retry-delay-ms", flags.retry_delay_ms, "First retry's delay")
-      ->check(CLI::Range(0, 600000))
+      ->check(number_check({0, k_max_delay_ms, true, "ms"}))
       ->capture_default_str()
       ->group("Advanced");
   command
@@ -344,7 +367,7 @@ void add_step_flags(CLI::App& command, StepFlags& flags) {
   command.add_flag("--mask-account-id", flags.mask_account_id,
                    "On GitHub, also mask CLOUDFLARE_ACCOUNT_ID in the log");
   command.add_option("--kill-grace-ms", flags.kill_grace_ms, "From SIGTERM to SIGKILL")
-      ->check(CLI::Range(0, 600000))
+      ->check(number_check({0, k_max_delay_ms, true, "ms"}))
       ->capture_default_str()
       ->group("Advanced");
 }
@@ -374,7 +397,15 @@ void add_step_commands(CLI::App& app, StepCommands& commands) {
       "migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step");
   MigrateFlags& migrate = commands.migrate_flags;
   commands.migrate->add_option("database", migrate.database, "D1 database name or binding")
-      ->required();
+      ->required()
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            return name.find_first_not_of(" \t\r\n") == std::string::npos
+                       ? "the database name is empty; give the D1 database's database_name or "
+                         "binding from the wrangler configuration"
+                       : "";
+          },
+          "DATABASE"));
   add_wrangler_flags(*commands.migrate, migrate.wrangler);
   commands.migrate->add_flag("--local", migrate.local,
                              "Apply to wrangler's local D1 instead of the remote database");

@@ -69,7 +69,9 @@ private:
   std::string m_path;
 };
 
-Finding synthetic_finding(const Catalogue& catalogue, ErrorFacts facts, std::string evidence) {
+// A finding cfdeploy makes itself; `origin` says where its evidence comes from.
+Finding synthetic_finding(const Catalogue& catalogue, ErrorFacts facts, std::string evidence,
+                          std::string origin) {
   const CatalogueEntry* entry = catalogue.best_match(facts);
   Finding finding;
   finding.entry = entry != nullptr ? entry : &Catalogue::unknown_entry();
@@ -80,6 +82,7 @@ Finding synthetic_finding(const Catalogue& catalogue, ErrorFacts facts, std::str
   finding.resource = facts.resource;
   finding.headline = facts.text;
   finding.evidence = std::move(evidence);
+  finding.origin = std::move(origin);
   return finding;
 }
 
@@ -109,18 +112,18 @@ Verdict judge_attempt(Verdict verdict, const WranglerOutput& output, const Child
   };
   if (exit.timed_out) {
     std::string text = "cfdeploy: the step timed out after " + seconds(*options.timeout);
-    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text));
+    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "the step's --timeout"));
   } else if (!verdict.primary && output.command_failed) {
     std::string text = output.failed_message;
     if (output.failed_code) {
       text += " [code: " + std::to_string(*output.failed_code) + "]";
     }
     ErrorFacts facts{output.failed_code, std::string(extract_resource(text)), {}, text};
-    fail_with(synthetic_finding(catalogue, facts, "wrangler's output file: " + text));
+    fail_with(synthetic_finding(catalogue, facts, text, "wrangler's output file"));
   } else if (!verdict.primary && exit.shell_status() != 0) {
     std::string text = "the command exited with status " + std::to_string(exit.shell_status()) +
                        " without an error cfdeploy recognises";
-    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text));
+    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "the exit status"));
   }
   return verdict;
 }
@@ -156,6 +159,21 @@ int step_exit_code(const Verdict& verdict, const ChildExit& exit) {
 }
 
 }  // namespace
+
+StepResult not_started_result(const Error& error, const Catalogue& catalogue) {
+  std::string text = "cfdeploy: the command could not be started: " + error.message();
+  StepResult result;
+  result.verdict.ok = false;
+  result.verdict.primary = synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text,
+                                             "starting the command");
+  AttemptRecord attempt;
+  attempt.exit_status = k_not_started_status;
+  attempt.failure_class = result.verdict.primary->entry->failure_class;
+  result.attempts.push_back(attempt);
+  result.exit_code = k_not_started_status;
+  result.retry_note = "not retried: the command could not be started";
+  return result;
+}
 
 Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
   StepResult result;

@@ -72,4 +72,11 @@ struct StepContext {
 /// command could not be started at all.
 Result<StepResult> run_step(const StepOptions& options, StepContext& context);
 
+/// The shell's status for a command that could not be started.
+inline constexpr int k_not_started_status = 127;
+
+/// The result of a step whose command could not be started (`error` says why): failed,
+/// exit status 127, so that it is reported like any other failure.
+StepResult not_started_result(const Error& error, const Catalogue& catalogue);
+
 }  // namespace cfdeploy

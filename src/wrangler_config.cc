@@ -1,11 +1,16 @@
 #include "wrangler_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +25,11 @@ using nlohmann::json;
 using Lines = std::map<std::string, int>;  // JSON pointer -> line of the key or element
 
 constexpr const char* k_default_migrations_dir = "migrations";
+// How deeply objects and arrays may nest. A real configuration nests four or five levels;
+// a hostile one nested a hundred thousand deep would otherwise cost memory growing with
+// the square of its depth (every level records the path down to it).
+constexpr int k_max_depth = 64;
+constexpr uintmax_t k_max_config_bytes = uintmax_t{16} << 20;
 constexpr std::array<const char*, 3> k_config_names = {"wrangler.json", "wrangler.jsonc",
                                                        "wrangler.toml"};
 
@@ -158,12 +168,42 @@ private:
   std::string m_message;
 };
 
+Error too_deep(const std::string& path, int line) {
+  return located_error(path, line,
+                       "nested more than " + std::to_string(k_max_depth) +
+                           " levels deep; a wrangler configuration needs far fewer");
+}
+
+// The first place where objects and arrays nest past k_max_depth, checked before parsing
+// so that no deep tree is ever built.
+std::optional<Error> json_too_deep(std::string_view text, const std::string& path) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        i += text[i] == '\\' ? 1 : 0;
+      }
+    } else if (c == '{' || c == '[') {
+      if (++depth > k_max_depth) {
+        return too_deep(path, line_at(text, i));
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 Result<Document> parse_json(std::string_view text, const std::string& path) {
   Result<std::string> stripped = strip_jsonc(text, path);
   if (!stripped) {
     return stripped.error();
   }
   const std::string& clean = stripped.value();
+  if (std::optional<Error> deep = json_too_deep(clean, path)) {
+    return *deep;
+  }
   json root;
   LocatingDomParser parser(root);
   if (!json::sax_parse(clean, &parser)) {
@@ -200,9 +240,34 @@ void toml_to_json(const toml::node& node, const std::string& pointer, json& out,
   }
 }
 
+// The line of the first table or array nested past k_max_depth (dotted keys and
+// [a.b.c] headers nest too), looking no deeper than that. A table that only a dotted key
+// made has no place of its own: it takes its parent's line.
+std::optional<int> toml_too_deep(const toml::node& node, int depth, int parent_line) {
+  int line = static_cast<int>(node.source().begin.line);
+  line = line > 0 ? line : parent_line;
+  if (depth > k_max_depth) {
+    return line;
+  }
+  std::optional<int> found;
+  if (const toml::table* table = node.as_table()) {
+    for (auto it = table->begin(); it != table->end() && !found; ++it) {
+      found = toml_too_deep(it->second, depth + 1, line);
+    }
+  } else if (const toml::array* array = node.as_array()) {
+    for (size_t i = 0; i < array->size() && !found; ++i) {
+      found = toml_too_deep((*array)[i], depth + 1, line);
+    }
+  }
+  return found;
+}
+
 Result<Document> parse_toml(std::string_view text, const std::string& path) {
   try {
     toml::table table = toml::parse(text, path);
+    if (std::optional<int> line = toml_too_deep(table, 1, 1)) {
+      return too_deep(path, *line);
+    }
     Document document;
     toml_to_json(table, "", document.root, document.lines);
     document.lines[""] = 1;
@@ -402,14 +467,50 @@ Result<WranglerConfig> resolve(RawConfig raw, const std::string& path,
   return config;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{"reading '" + path + "'", system_error_text(errno)};
+// What kind of thing `status` describes, when it is not a regular file.
+std::string not_a_file(const struct stat& status) {
+  if (S_ISDIR(status.st_mode)) {
+    return "it is a directory, not a file";
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return "it is not a regular file (a FIFO, a socket or a device), so it was not read";
+}
+
+// Opened without blocking and checked after opening, so a FIFO named like a configuration
+// cannot hang us; a directory is named as one.
+Result<std::string> read_file(const std::string& path) {
+  std::string context = "reading '" + path + "'";
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return Error{context, system_error_text(errno)};
+  }
+  struct stat status {};
+  std::optional<Error> problem;
+  if (fstat(fd, &status) != 0) {
+    problem = Error{context, system_error_text(errno)};
+  } else if (!S_ISREG(status.st_mode)) {
+    problem = Error{context, not_a_file(status)};
+  } else if (static_cast<uintmax_t>(status.st_size) > k_max_config_bytes) {
+    problem = Error{context, "it is larger than " + std::to_string(k_max_config_bytes >> 20) +
+                                 " MiB, far more than a configuration needs"};
+  }
+  std::string text;
+  std::array<char, 8192> buffer{};
+  ssize_t got = 0;
+  while (!problem && (got = read(fd, buffer.data(), buffer.size())) != 0) {
+    if (got < 0 && errno != EINTR) {
+      problem = Error{context, system_error_text(errno)};
+    } else if (got > 0 && text.size() + static_cast<size_t>(got) > k_max_config_bytes) {
+      problem = Error{context, "it grew past " + std::to_string(k_max_config_bytes >> 20) +
+                                   " MiB while it was read"};
+    } else if (got > 0) {
+      text.append(buffer.data(), static_cast<size_t>(got));
+    }
+  }
+  close(fd);
+  if (problem) {
+    return *problem;
+  }
+  return text;
 }
 
 }  // namespace
@@ -425,6 +526,26 @@ const D1DatabaseConfig* WranglerConfig::find_d1(std::string_view name_or_binding
     }
   }
   return nullptr;
+}
+
+std::string find_unusable_wrangler_config(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path dir = fs::absolute(directory.empty() ? "." : directory, error).lexically_normal();
+  for (int depth = 0; depth < 256 && !error; ++depth) {
+    for (const char* name : k_config_names) {
+      std::error_code missing;
+      fs::file_status status = fs::status(dir / name, missing);
+      if (!missing && fs::exists(status) && !fs::is_regular_file(status)) {
+        return (dir / name).string();
+      }
+    }
+    if (!dir.has_parent_path() || dir.parent_path() == dir) {
+      break;
+    }
+    dir = dir.parent_path();
+  }
+  return "";
 }
 
 std::string find_wrangler_config(const std::string& directory) {

@@ -58,6 +58,10 @@ enum class ConfigFormat { json, toml };
 /// there is none.
 std::string find_wrangler_config(const std::string& directory);
 
+/// When find_wrangler_config finds nothing, the first wrangler.json, .jsonc or .toml it
+/// passed over because it is not a regular file (a directory, say); empty when none.
+std::string find_unusable_wrangler_config(const std::string& directory);
+
 /// Reads `path` (JSON with comments for .json/.jsonc, TOML otherwise) and resolves
 /// `environment` ("" for the top level). Errors read "<file>:<line>: <what is wrong>".
 Result<WranglerConfig> read_wrangler_config(const std::string& path,

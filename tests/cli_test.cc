@@ -78,6 +78,24 @@ TEST(Cli, AnUnknownCommandIsAUsageError) {
 
 TEST(Cli, NoCommandIsAUsageError) { EXPECT_EQ(run_cfdeploy({}).exit_code, 2); }
 
+TEST(Cli, AnUnknownOptionIsNamedAsUnknown) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string unknown;
+  };
+  for (const Case& c : {Case{{"--bogus"}, "--bogus"},
+                        Case{{"--bogus", "codes"}, "--bogus"},
+                        Case{{"codes", "--bogus"}, "--bogus"},
+                        Case{{"explain", "-x", "-"}, "-x"}}) {
+    CommandResult result = run_cfdeploy(c.args);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_NE(result.err.find("cfdeploy: error: unknown option '" + c.unknown + "'"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("A subcommand is required"), std::string::npos) << result.err;
+  }
+}
+
 TEST(Cli, HelpExitsZero) {
   CommandResult result = run_cfdeploy({"--help"});
   EXPECT_EQ(result.exit_code, 0);

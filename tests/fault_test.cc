@@ -129,6 +129,52 @@ std::string read_to_end(int fd) {
   return text;
 }
 
+// Waits for `pid` until `limit`; kills it (and says it did not end) when it runs longer.
+Ended wait_at_most(pid_t pid, milliseconds limit) {
+  Clock::time_point give_up = Clock::now() + limit;
+  while (Clock::now() < give_up) {
+    int raw = 0;
+    pid_t got = waitpid(pid, &raw, WNOHANG);
+    if (got == pid) {
+      return Ended{WIFEXITED(raw), WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw)};
+    }
+    poll(nullptr, 0, 20);
+  }
+  kill(pid, SIGKILL);
+  wait_for_end(pid);
+  return Ended{};
+}
+
+// `cfdeploy run --timeout 2 -- yes | sleep 600`: the reader of our stdout never reads, so
+// the pipe fills and stays full. The step must still end at its --timeout, not when the
+// reader goes away.
+TEST(Fault, AReaderThatStopsReadingCannotHoldTheStepPastItsTimeout) {
+  int out_pipe[2];
+  ASSERT_EQ(pipe2(out_pipe, O_CLOEXEC), 0);
+  std::string err_path = temp_path("stalled.err");
+  int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(err_fd, 0);
+  Clock::time_point start = Clock::now();
+  pid_t pid = start_cfdeploy({"run", "--timeout", "2", "--", k_child, "flood"}, out_pipe[1],
+                             err_fd);
+  close(out_pipe[1]);
+  close(err_fd);
+  // The reader stays for 120 s without reading; ending well before shows the limit held.
+  Ended end = wait_at_most(pid, milliseconds(120000));
+  long took = elapsed_ms(start);
+  close(out_pipe[0]);
+  std::string err = testing::read_whole_file(err_path);
+  std::remove(err_path.c_str());
+
+  ASSERT_TRUE(end.exited) << "still running after " << took << " ms: " << err;
+  EXPECT_EQ(end.status, 143) << err;
+  EXPECT_GE(took, 2000);
+  EXPECT_LT(took, 60000);
+  EXPECT_TRUE(contains(err, "timed out after 2 s")) << err;
+  EXPECT_TRUE(contains(err, "cfdeploy: warning: standard output's reader stopped reading"))
+      << err;
+}
+
 TEST(Fault, AChildKilledMidLineKeepsItsPartialLineAndExits137) {
   std::string report = temp_path("killed.json");
   const std::string partial = "Uploading lab-worker: 42% (no newline yet)";
@@ -174,7 +220,9 @@ TEST(Fault, SigtermDuringTheRetryBackoffStopsPromptlyWith143) {
   ASSERT_TRUE(sleeping) << err;
   EXPECT_TRUE(end.exited) << "killed by the signal instead of reporting it";
   EXPECT_EQ(end.status, 143);
-  EXPECT_LT(stop_ms, 2000) << "should stop at once, not finish the backoff";
+  // The backoff is at least 15 s: ending well before proves the wait was cut short, with
+  // room for a busy machine.
+  EXPECT_LT(stop_ms, 10000) << "should stop at once, not finish the backoff";
   EXPECT_TRUE(contains(err, "cfdeploy: cancelled by signal 15 after 1 attempt; exit status 143"))
       << err;
   // The first attempt's output was passed through before the wait.

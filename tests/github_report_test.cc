@@ -1,6 +1,7 @@
 #include "github_report.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -170,6 +171,84 @@ TEST(GithubReport, PointsASqlErrorAtItsMigrationFileAndLine) {
   EXPECT_EQ(where->line, 3);
   finding.migration = "0009_missing.sql";
   EXPECT_FALSE(locate(finding).has_value());
+}
+
+// Migration names come from the step's output. A name that leads out of the migrations
+// directory, or to something that is not a regular file, is never opened.
+TEST(GithubReport, AMigrationNameOutsideTheDirectoryPointsNowhere) {
+  TempDir dir;
+  fs::create_directories(dir.path / "app/migrations");
+  std::ofstream(dir.path / "app/secret.sql") << "SELECT 1;\n";
+  std::ofstream(dir.path / "outside.sql") << "SELECT 1;\n";
+  fs::create_symlink(dir.path / "outside.sql", dir.path / "app/migrations/0001_link.sql");
+  Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
+  Finding finding = finding_for(7500, "/d1/", "syntax error at offset 3: SQLITE_ERROR");
+  for (const std::string& name : std::vector<std::string>{"../secret.sql", "0001_link.sql", "sub/../../secret.sql",
+                           (dir.path / "app/secret.sql").string(), "."}) {
+    finding.migration = name;
+    EXPECT_FALSE(locate(finding).has_value()) << name;
+  }
+}
+
+TEST(GithubReport, AMigrationNamingAFifoOrADeviceIsNeverOpened) {
+  TempDir dir;
+  fs::create_directories(dir.path / "app/migrations");
+  ASSERT_EQ(mkfifo((dir.path / "app/migrations/0001_fifo.sql").c_str(), 0600), 0);
+  fs::create_symlink("/dev/zero", dir.path / "app/migrations/0002_zero.sql");
+  Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
+  // Opening the FIFO would block for ever, and /dev/zero would be read up to the offset.
+  Finding finding = finding_for(7500, "/d1/", "syntax error at offset 999999999: SQLITE_ERROR");
+  finding.migration = "0001_fifo.sql";
+  EXPECT_FALSE(locate(finding).has_value());
+  finding.migration = "0002_zero.sql";
+  EXPECT_FALSE(locate(finding).has_value());
+}
+
+TEST(GithubReport, AnOffsetPastAnyRealMigrationGivesTheFileWithoutALine) {
+  TempDir dir;
+  fs::create_directories(dir.path / "app/migrations");
+  std::ofstream(dir.path / "app/migrations/0003_x.sql") << "SELECT 1;\n";
+  Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
+  Finding finding = finding_for(7500, "/d1/", "syntax error at offset 999999999: SQLITE_ERROR");
+  finding.migration = "0003_x.sql";
+  std::optional<SourceLocation> where = locate(finding);
+  ASSERT_TRUE(where.has_value());
+  EXPECT_EQ(where->file, "app/migrations/0003_x.sql");
+  EXPECT_EQ(where->line, 0);
+}
+
+TEST(GithubReport, AFindingCfdeployMadeItselfSaysWhereItsEvidenceIsFrom) {
+  Verdict verdict;
+  verdict.ok = false;
+  verdict.primary = finding_for(7403, "", "the command exited with status 3");
+  verdict.primary->line = 0;
+  verdict.primary->origin = "the exit status";
+  std::vector<Annotation> annotations = build_annotations(verdict, {});
+  ASSERT_EQ(annotations.size(), 1u);
+  EXPECT_NE(annotations[0].message.find("Evidence (from the exit status): the command exited"),
+            std::string::npos)
+      << annotations[0].message;
+  EXPECT_EQ(annotations[0].message.find("line 0"), std::string::npos);
+}
+
+TEST(GithubReport, AFailedWriteToARunnerFileSaysWhy) {
+  std::ostringstream out;
+  GithubReporter reporter(out, "/nonexistent/dir/output", "", counting_bytes);
+  ::testing::internal::CaptureStderr();
+  reporter.write_outputs({{"outcome", "failure"}});
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("could not write to GITHUB_OUTPUT ('/nonexistent/dir/output'): "
+                     "No such file or directory"),
+            std::string::npos)
+      << err;
+  // A write that fails after the file opened (a full disk) says why too.
+  GithubReporter full(out, "/dev/full", "", counting_bytes);
+  ::testing::internal::CaptureStderr();
+  full.write_outputs({{"outcome", std::string(100000, 'x')}});
+  err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("could not write to GITHUB_OUTPUT ('/dev/full'): No space left on device"),
+            std::string::npos)
+      << err;
 }
 
 TEST(GithubReport, PointsConfigAndAccountErrorsAtTheirConfigurationLines) {

@@ -318,6 +318,41 @@ TEST(PreflightCommand, UsageErrorsExitTwo) {
   EXPECT_NE(bad_url.err.find("API base URL"), std::string::npos) << bad_url.err;
 }
 
+TEST(PreflightCommand, NumericOptionsSayNotANumberOrOutOfRange) {
+  Project project;
+  CommandResult nan = preflight("http://127.0.0.1:1", project, {{"--timeout", "nan"}, {}});
+  EXPECT_EQ(nan.exit_code, 2);
+  EXPECT_NE(nan.err.find("--timeout: 'nan' is not a number; give 0.001 to 3600 seconds"),
+            std::string::npos)
+      << nan.err;
+  for (const char* value : {"1e20", "0", "-5", "inf"}) {
+    CommandResult wrong =
+        preflight("http://127.0.0.1:1", project, {{"--connect-timeout", value}, {}});
+    EXPECT_EQ(wrong.exit_code, 2) << value;
+    EXPECT_NE(wrong.err.find("--connect-timeout: '" + std::string(value) +
+                             "' is out of range; give 0.001 to 3600 seconds"),
+              std::string::npos)
+        << wrong.err;
+  }
+}
+
+TEST(PreflightCommand, AConfigurationThatIsADirectoryIsNamedAsOne) {
+  std::string dir = "/tmp/cfdeploy-preflight-dir-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir + "/project/wrangler.json");
+  testing::ProcessSpec spec;
+  spec.argv = {CFDEPLOY_BINARY, "preflight", "-C", dir + "/project", "--for", "deploy"};
+  spec.env = std::vector<std::string>{"PATH=/usr/bin:/bin", "HOME=/tmp",
+                                      "CLOUDFLARE_API_BASE_URL=http://127.0.0.1:1"};
+  CommandResult result = testing::run_process(spec);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.out.find("wrangler.json': it is a directory, not a file"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("No wrangler.json, wrangler.jsonc or wrangler.toml"),
+            std::string::npos)
+      << result.out;
+}
+
 // Sets environment variables for one test and puts the old values back.
 class ScopedEnv {
 public:

@@ -103,12 +103,115 @@ TEST(StepCommands, OutOfRangeRetriesAreAUsageError) {
   EXPECT_NE(result.err.find("--retries"), std::string::npos) << result.err;
 }
 
-TEST(StepCommands, AnUnwritableReportIsAWarningAndTheStatusStays) {
+TEST(StepCommands, AnUnwritableReportIsAWarningThatSaysWhyAndTheStatusStays) {
   CommandResult result =
       run_cfdeploy({"run", "--report", "/nonexistent/dir/r.json", "--", k_child, "exit", "4"});
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_NE(result.err.find("cfdeploy: warning: could not write the report to "
-                            "'/nonexistent/dir/r.json'"),
+                            "'/nonexistent/dir/r.json' (No such file or directory)"),
+            std::string::npos)
+      << result.err;
+  CommandResult full = run_cfdeploy({"run", "--report", "/dev/full", "--", k_child, "exit", "4"});
+  EXPECT_EQ(full.exit_code, 4);
+  EXPECT_NE(full.err.find("could not write the report to '/dev/full' (No space left on device)"),
+            std::string::npos)
+      << full.err;
+}
+
+TEST(StepCommands, AMissingProgramStillWritesTheReport) {
+  std::string report = temp_path("not-started.json");
+  CommandResult result = run_cfdeploy({"run", "--report", report, "--", "/nonexistent/wrangler"});
+  EXPECT_EQ(result.exit_code, 127);
+  nlohmann::json json = read_json(report);
+  std::remove(report.c_str());
+  ASSERT_TRUE(json.is_object());
+  EXPECT_EQ(json["outcome"], "failure");
+  EXPECT_EQ(json["exit_code"], 127);
+  EXPECT_EQ(json["id"], "step-not-started");
+  EXPECT_EQ(json["class"], "config");
+  EXPECT_TRUE(json["evidence"]["line"].is_null());
+  EXPECT_EQ(json["evidence"]["from"], "starting the command");
+  EXPECT_NE(json["evidence"]["text"].get<std::string>().find("'/nonexistent/wrangler'"),
+            std::string::npos);
+  EXPECT_EQ(json["attempts"].size(), 1u);
+  EXPECT_EQ(json["attempts"][0]["exit_status"], 127);
+}
+
+TEST(StepCommands, ATimeoutFindingSaysItComesFromTheTimeoutNotALogLine) {
+  std::string report = temp_path("timeout.json");
+  CommandResult result = run_cfdeploy(
+      {"run", "--timeout", "0.5", "--report", report, "--", k_child, "sleep", "120"});
+  EXPECT_EQ(result.exit_code, 143);
+  nlohmann::json json = read_json(report);
+  std::remove(report.c_str());
+  ASSERT_TRUE(json.is_object());
+  EXPECT_TRUE(json["evidence"]["line"].is_null()) << json["evidence"];
+  EXPECT_EQ(json["evidence"]["from"], "the step's --timeout");
+}
+
+// Every numeric option goes through one check: "not a number" and "out of range" are
+// different answers, and each names the option and the range.
+TEST(StepCommands, ANumericOptionThatIsNotANumberIsAUsageErrorSayingSo) {
+  for (std::vector<std::string> option :
+       {std::vector<std::string>{"--timeout", "nan"}, {"--timeout", "ten"}, {"--timeout", ""},
+        {"--retries", "two"}, {"--retries", "1.5"}, {"--retry-delay-ms", "1e3"},
+        {"--kill-grace-ms", "0x10"}}) {
+    std::vector<std::string> args = {"run", option[0], option[1], "--", k_child, "exit", "0"};
+    CommandResult result = run_cfdeploy(args);
+    EXPECT_EQ(result.exit_code, 2) << option[0] << " " << option[1];
+    EXPECT_NE(result.err.find(option[0] + ": '" + option[1] + "' is not a"), std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("out of range"), std::string::npos) << result.err;
+  }
+}
+
+TEST(StepCommands, ANumericOptionOutOfRangeIsAUsageErrorNamingTheRange) {
+  for (std::vector<std::string> option :
+       {std::vector<std::string>{"--timeout", "1e20"}, {"--timeout", "-5"}, {"--timeout", "inf"},
+        {"--timeout", "604801"}, {"--retries", "11"}, {"--retries", "-1"},
+        {"--retry-delay-ms", "99999999999999999999"}, {"--kill-grace-ms", "600001"}}) {
+    std::vector<std::string> args = {"run", option[0], option[1], "--", k_child, "exit", "0"};
+    CommandResult result = run_cfdeploy(args);
+    EXPECT_EQ(result.exit_code, 2) << option[0] << " " << option[1];
+    EXPECT_NE(result.err.find(option[0] + ": '" + option[1] + "' is out of range; give 0 to "),
+              std::string::npos)
+        << result.err;
+    EXPECT_LT(result.err.size(), 300u) << "the range is named in a few digits: " << result.err;
+  }
+  CommandResult week = run_cfdeploy({"run", "--timeout", "1e20", "--", k_child, "exit", "0"});
+  EXPECT_NE(week.err.find("give 0 to 604800 seconds"), std::string::npos) << week.err;
+}
+
+TEST(StepCommands, NumericOptionsAcceptEveryValueInTheirRange) {
+  CommandResult result =
+      run_cfdeploy({"run", "--timeout", "604800", "--retries", "10", "--retry-delay-ms", "0",
+                    "--kill-grace-ms", "600000", "--", k_child, "exit", "0"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(run_cfdeploy({"run", "--timeout", "0.5", "--", k_child, "exit", "0"}).exit_code, 0);
+  EXPECT_EQ(run_cfdeploy({"run", "--timeout", "+30", "--", k_child, "exit", "0"}).exit_code, 0);
+}
+
+TEST(StepCommands, MigrateWithAnEmptyDatabaseNameIsAUsageError) {
+  CommandResult result = run_cfdeploy({"migrate", "", "--wrangler", k_child + " args"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << "wrangler must not run: " << result.out;
+  EXPECT_NE(result.err.find("database"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("empty"), std::string::npos) << result.err;
+}
+
+TEST(StepCommands, MigrateWithAnUnknownShortOptionNamesIt) {
+  CommandResult result = run_cfdeploy({"migrate", "-lab", "--wrangler", k_child + " args"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_NE(result.err.find("-lab"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("database is required"), std::string::npos) << result.err;
+}
+
+TEST(StepCommands, AWranglerOptionBeforeTheDashesIsNamedWithWhereItGoes) {
+  CommandResult result = run_cfdeploy({"deploy", "--minify", "--wrangler", k_child + " args"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_NE(result.err.find("unknown option '--minify'; wrangler's own options go after --"),
             std::string::npos)
       << result.err;
 }
@@ -235,6 +338,55 @@ TEST(StepCommandsOnGithub, ChildOutputCannotBecomeAWorkflowCommand) {
   EXPECT_EQ(values["exit-code"], "1");
   EXPECT_NE(testing::read_whole_file(summary).find("- [ ] Give the token Account › D1 › Edit"),
             std::string::npos);
+  std::remove(output.c_str());
+  std::remove(summary.c_str());
+}
+
+TEST(StepCommandsOnGithub, AMissingProgramStillWritesOutputsAnnotationAndSummary) {
+  std::string output = temp_path("gh-127-output");
+  std::string summary = temp_path("gh-127-summary");
+  CommandResult result =
+      run_cfdeploy({"run", "--", "/nonexistent/wrangler"}, "",
+                   {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output,
+                    "GITHUB_STEP_SUMMARY=" + summary});
+  EXPECT_EQ(result.exit_code, 127);
+  std::map<std::string, std::string> values = output_values(testing::read_whole_file(output));
+  EXPECT_EQ(values["outcome"], "failure");
+  EXPECT_EQ(values["error-class"], "config");
+  EXPECT_EQ(values["exit-code"], "127");
+  EXPECT_EQ(values["attempts"], "1");
+  RunnerView view = as_runner_sees(result.out);
+  ASSERT_EQ(view.commands.size(), 1u) << result.out;
+  EXPECT_EQ(view.commands[0].rfind("::error title=cfdeploy%3A config error", 0), 0u)
+      << view.commands[0];
+  EXPECT_NE(view.commands[0].find("/nonexistent/wrangler"), std::string::npos);
+  EXPECT_NE(view.commands[0].find("Evidence (from starting the command)"), std::string::npos)
+      << view.commands[0];
+  std::string markdown = testing::read_whole_file(summary);
+  EXPECT_NE(markdown.find("could not be started"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("line 0"), std::string::npos) << markdown;
+  std::remove(output.c_str());
+  std::remove(summary.c_str());
+}
+
+TEST(StepCommandsOnGithub, FindingsFromTheExitStatusSayWhereTheyComeFrom) {
+  std::string output = temp_path("gh-exit-output");
+  std::string summary = temp_path("gh-exit-summary");
+  CommandResult result =
+      run_cfdeploy({"run", "--", k_child, "exit", "3"}, "",
+                   {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output,
+                    "GITHUB_STEP_SUMMARY=" + summary});
+  EXPECT_EQ(result.exit_code, 3);
+  RunnerView view = as_runner_sees(result.out);
+  ASSERT_EQ(view.commands.size(), 1u) << result.out;
+  EXPECT_NE(view.commands[0].find("Evidence (from the exit status): the command exited with "
+                                  "status 3"),
+            std::string::npos)
+      << view.commands[0];
+  std::string markdown = testing::read_whole_file(summary);
+  EXPECT_NE(markdown.find("from the exit status: the command exited"), std::string::npos)
+      << markdown;
+  EXPECT_EQ(markdown.find("line 0"), std::string::npos) << markdown;
   std::remove(output.c_str());
   std::remove(summary.c_str());
 }

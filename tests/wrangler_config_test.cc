@@ -3,6 +3,7 @@
 #include "wrangler_config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -192,6 +193,100 @@ TEST(WranglerConfig, FindsTheConfigInAParentDirectory) {
   std::string found = find_wrangler_config((root / "a" / "b").string());
   std::filesystem::remove_all(root);
   EXPECT_EQ(found, (root / "wrangler.jsonc").string());
+}
+
+// `depth` levels of objects: {"a": {"a": … {} … }}, one level a line.
+std::string nested_json(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) {
+    text += i + 1 < depth ? "{\"a\":\n" : "{}";
+  }
+  return text + std::string(static_cast<size_t>(depth - 1), '}');
+}
+
+TEST(WranglerConfig, NestingPastTheCapIsAnErrorNamingFileAndLine) {
+  // 100 000 levels once ran out of memory (std::bad_alloc) instead of answering.
+  for (int depth : {65, 10000, 100000}) {
+    Result<WranglerConfig> config =
+        parse_wrangler_config(nested_json(depth), ConfigFormat::json, "wrangler.json", "");
+    ASSERT_FALSE(config.ok()) << depth;
+    EXPECT_EQ(config.error().message(),
+              "wrangler.json:65: nested more than 64 levels deep; a wrangler configuration needs "
+              "far fewer");
+  }
+  std::string arrays = "{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Result<WranglerConfig> config =
+      parse_wrangler_config(arrays, ConfigFormat::json, "wrangler.jsonc", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message().rfind("wrangler.jsonc:1: nested more than 64", 0), 0u);
+}
+
+TEST(WranglerConfig, NestingUpToTheCapIsRead) {
+  Result<WranglerConfig> config =
+      parse_wrangler_config(nested_json(64), ConfigFormat::json, "wrangler.json", "");
+  EXPECT_TRUE(config.ok()) << config.error().message();
+  // Brackets inside strings are text, not nesting.
+  std::string text = "{\"name\": \"" + std::string(1000, '{') + "\\\"[\"}";
+  config = parse_wrangler_config(text, ConfigFormat::json, "wrangler.json", "");
+  ASSERT_TRUE(config.ok()) << config.error().message();
+  EXPECT_EQ(config.value().name.value, std::string(1000, '{') + "\"[");
+}
+
+TEST(WranglerConfig, DeepTomlIsAnErrorNamingFileAndLine) {
+  std::string dotted = "name = \"w\"\n[a";
+  for (int i = 0; i < 10000; ++i) {
+    dotted += ".a";
+  }
+  dotted += "]\nx = 1\n";
+  Result<WranglerConfig> config =
+      parse_wrangler_config(dotted, ConfigFormat::toml, "wrangler.toml", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: nested more than 64 levels deep", 0),
+            0u)
+      << config.error().message();
+  std::string key = "name = \"w\"\nx";
+  for (int i = 0; i < 1000; ++i) {
+    key += ".a";
+  }
+  config = parse_wrangler_config(key + " = 1\n", ConfigFormat::toml, "wrangler.toml", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: nested more than 64 levels deep", 0),
+            0u)
+      << config.error().message();
+  std::string arrays = "name = \"w\"\nx = " + std::string(200, '[') + std::string(200, ']');
+  config = parse_wrangler_config(arrays, ConfigFormat::toml, "wrangler.toml", "");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: ", 0), 0u)
+      << config.error().message();
+}
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char dir[] = "/tmp/cfdeploy-config-XXXXXX";
+    path = mkdtemp(dir);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+TEST(WranglerConfig, ADirectoryNamedLikeTheConfigIsNamedAsADirectory) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path / "wrangler.json");
+  EXPECT_EQ(find_wrangler_config(dir.path.string()), "");
+  std::string unusable = find_unusable_wrangler_config(dir.path.string());
+  EXPECT_EQ(unusable, (dir.path / "wrangler.json").string());
+  EXPECT_EQ(read_error(unusable), "reading '" + unusable + "': it is a directory, not a file");
+}
+
+TEST(WranglerConfig, AFifoNamedLikeTheConfigIsNotRead) {
+  TempDir dir;
+  std::string fifo = (dir.path / "wrangler.toml").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // Opening it for reading would wait for ever for a writer.
+  EXPECT_EQ(read_error(fifo), "reading '" + fifo +
+                                  "': it is not a regular file (a FIFO, a socket or a device), so "
+                                  "it was not read");
+  EXPECT_EQ(find_unusable_wrangler_config(dir.path.string()), fifo);
 }
 
 }  // namespace

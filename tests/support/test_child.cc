@@ -43,6 +43,17 @@ int both(const std::string&) {
   return 0;
 }
 
+// Prints "y" lines until its output is closed, as `yes` does.
+int flood(const std::string&) {
+  std::string lines;
+  for (int i = 0; i < 8192; ++i) {
+    lines += "y\n";
+  }
+  while (write(STDOUT_FILENO, lines.data(), lines.size()) > 0) {
+  }
+  return 0;
+}
+
 int kill_self(const std::string& arg) {
   int signo = std::atoi(arg.c_str());
   signal(signo, SIG_DFL);
@@ -217,6 +228,7 @@ const std::map<std::string, Behaviour>& behaviours() {
   static const std::map<std::string, Behaviour> table = {
       {"echo-lines", echo_lines},
       {"both", both},
+      {"flood", flood},
       {"exit", [](const std::string& arg) { return std::atoi(arg.c_str()); }},
       {"signal", kill_self},
       {"ignore-term", ignore_term},
