@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -265,6 +267,41 @@ private:
   std::thread m_thread;
 };
 
+// OpenSSL writes to its socket without MSG_NOSIGNAL, and after the watchdog shut a socket
+// down httplib still sends TLS's close_notify on it: the SIGPIPE that raises would end the
+// process. While a request runs, SIGPIPE stays blocked in its thread; one it raised there is
+// then taken and dropped, so the failed write is just an error.
+class SigpipeBlocked {
+public:
+  SigpipeBlocked() {
+    sigemptyset(&m_sigpipe);
+    sigaddset(&m_sigpipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &m_sigpipe, &m_previous);
+    m_was_pending = sigpipe_pending();
+  }
+  ~SigpipeBlocked() {
+    if (!m_was_pending && sigpipe_pending()) {
+      timespec no_wait{};
+      while (sigtimedwait(&m_sigpipe, nullptr, &no_wait) < 0 && errno == EINTR) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+private:
+  static bool sigpipe_pending() {
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGPIPE) == 1;
+  }
+
+  sigset_t m_sigpipe{};
+  sigset_t m_previous{};
+  bool m_was_pending = false;
+};
+
 // Sends requests with a fresh cpp-httplib client each time, so concurrent calls share nothing.
 class HttpCloudflareApi final : public CloudflareApi {
 public:
@@ -280,6 +317,7 @@ private:
   ApiResponse send(const std::string& method, const std::string& path, const std::string& body) {
     ApiResponse response;
     try {
+      SigpipeBlocked sigpipe_blocked;
       response = exchange(method, path, body);
     } catch (const std::exception& e) {
       response = failed(TransportFailure::other, std::string("request failed: ") + e.what());

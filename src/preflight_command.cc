@@ -213,7 +213,8 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
   command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--timeout", flags.timeout_seconds, "Seconds for each request")
+  command->add_option("--timeout", flags.timeout_seconds,
+                      "Seconds for each request, from connecting to the last byte")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   return command;

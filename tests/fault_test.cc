@@ -161,7 +161,7 @@ TEST(Fault, SigtermDuringTheRetryBackoffStopsPromptlyWith143) {
   close(out_fd);
   close(err_pipe[1]);
   std::string err;
-  bool sleeping = read_until(err_pipe[0], err, "cfdeploy: retrying", milliseconds(4000));
+  bool sleeping = read_until(err_pipe[0], err, "cfdeploy: retrying", milliseconds(30000));
   // The note comes just before the wait starts: a signal before the wait is held for it.
   Clock::time_point signalled = Clock::now();
   kill(pid, SIGTERM);
