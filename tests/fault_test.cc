@@ -531,6 +531,24 @@ TEST(Fault, PreflightWhenTheApiTricklesItsHeadersEndsAtItsTimeout) {
   EXPECT_LT(took, 30000) << "the whole request has a deadline, not only each read";
 }
 
+// OpenSSL writes without MSG_NOSIGNAL: after the deadline shuts the socket down, TLS's
+// goodbye must fail as an error, not kill cfdeploy with SIGPIPE.
+TEST(Fault, PreflightWhenAnHttpsApiTricklesItsHeadersEndsAtItsTimeout) {
+  std::string cert = temp_path("slow-cert.pem");
+  std::string key = temp_path("slow-key.pem");
+  testing::generate_self_signed_cert(cert, key);
+  testing::SlowServer server(k_trickle, k_stall, cert, key);
+  Clock::time_point start = Clock::now();
+  CommandResult result = run_preflight_against(server.base_url(), {"--ca-file", cert}, "2");
+  long took = elapsed_ms(start);
+  std::remove(cert.c_str());
+  std::remove(key.c_str());
+  expect_could_not_check(result, "no complete answer from 127.0.0.1:");
+  EXPECT_GE(server.requests(), 5) << "the TLS handshakes did not complete";
+  EXPECT_GE(took, 2000);
+  EXPECT_LT(took, 30000);
+}
+
 std::vector<std::string> api_env(const std::string& base_url) {
   return {"CLOUDFLARE_API_BASE_URL=" + base_url, "CLOUDFLARE_API_TOKEN=fault-test-token-123456",
           "CLOUDFLARE_ACCOUNT_ID=0123456789abcdef0123456789abcdef"};
