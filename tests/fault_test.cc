@@ -647,5 +647,39 @@ TEST(Fault, SigtermDuringTheTokenCheckAfterA10000StopsPromptlyWith143) {
       << json["token_check"];
 }
 
+// `deploy --preflight` against the fixture project, with `true` standing in for wrangler.
+std::vector<std::string> deploy_with_preflight(const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"deploy", "--preflight", "--wrangler", "true", "-C",
+                                   testing::source_path("tests/fixtures/config/toml")};
+  args.insert(args.end(), flags.begin(), flags.end());
+  return args;
+}
+
+TEST(Fault, DeployTimeoutAlsoBoundsItsPreflight) {
+  testing::SlowServer server(k_trickle, k_stall);
+  Clock::time_point start = Clock::now();
+  CommandResult result =
+      run_cfdeploy(deploy_with_preflight({"--timeout", "3"}), "", api_env(server.base_url()));
+  long took = elapsed_ms(start);
+  EXPECT_EQ(result.exit_code, 0) << "could not check does not stop the step" << result.err;
+  EXPECT_GE(server.requests(), 1);
+  EXPECT_TRUE(contains(result.err, "Could not check: no complete answer from 127.0.0.1:"))
+      << result.err;
+  EXPECT_GE(took, 3000);
+  EXPECT_LT(took, 30000) << "preflight must end with the step's --timeout";
+}
+
+TEST(Fault, SigtermDuringTheDeployPreflightStopsPromptlyWith143) {
+  testing::SlowServer server(k_trickle, k_stall);
+  SignalledRun run = sigterm_while_asking(server, deploy_with_preflight({}));
+  ASSERT_TRUE(run.reached_the_api) << run.err;
+  EXPECT_TRUE(run.end.exited) << "killed by the signal instead of reporting it";
+  EXPECT_EQ(run.end.status, 143);
+  EXPECT_LT(run.stop_ms, 20000) << "should stop at once, not at the stall's end";
+  EXPECT_TRUE(contains(run.err, "was cancelled by signal 15")) << run.err;
+  EXPECT_TRUE(contains(run.err, "cfdeploy: preflight was cancelled, so wrangler was not started"))
+      << run.err;
+}
+
 }  // namespace
 }  // namespace cfdeploy
