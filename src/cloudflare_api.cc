@@ -344,7 +344,7 @@ private:
     }
     if (limit <= milliseconds(0)) {
       return failed(TransportFailure::timeout,
-                    "no time was left to ask " + where() + " (the step used up its --timeout)");
+                    "no time was left to ask " + where() + ": the step's --timeout had run out");
     }
     std::unique_ptr<httplib::ClientImpl> client = make_client(limit);
     httplib::Request request = make_request(method, path, body);
