@@ -1,15 +1,23 @@
 #include "cloudflare_api.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <openssl/x509.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "build_info.h"
 
@@ -88,7 +96,15 @@ ApiResponse parse_envelope(int status, const std::string& body, const std::strin
                               (type.empty() ? "" : " (" + type + ")") + ": " + excerpt(body);
     return response;
   }
-  response.success = envelope.at("success").is_boolean() && envelope.at("success").get<bool>();
+  // Neither a success nor a refusal: nothing about the request can be read from it.
+  if (!envelope.at("success").is_boolean()) {
+    response.failure = TransportFailure::bad_body;
+    response.failure_detail = "HTTP " + std::to_string(status) +
+                              " with a \"success\" field that is not true or false: " +
+                              excerpt(envelope.at("success").dump());
+    return response;
+  }
+  response.success = envelope.at("success").get<bool>();
   response.result = envelope.contains("result") ? envelope.at("result") : json();
   response.errors = messages_of(envelope, "errors");
   response.messages = messages_of(envelope, "messages");
@@ -156,13 +172,141 @@ Result<ProxySetting> parse_proxy(std::string url) {
   return proxy;
 }
 
+// A Content-Length past the cap: the answer is refused before any of its body is read.
+bool announces_too_much(const httplib::Response& response) {
+  std::string length = response.get_header_value("Content-Length");
+  uint64_t bytes = 0;
+  auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+  return error == std::errc::result_out_of_range ||
+         (error == std::errc() && bytes > k_max_answer_bytes);
+}
+
+std::string seconds_text(milliseconds duration) {
+  std::string seconds = std::to_string(static_cast<double>(duration.count()) / 1000);
+  return seconds.substr(0, seconds.find('.') + 2) + " s";
+}
+
+// Ends one request when its deadline passes or the run is cancelled, whichever comes first,
+// by shutting down the request's sockets: whatever httplib waits for then (the connection,
+// TLS, the headers, the body) fails at once. A read timeout alone cannot do this, as it
+// restarts with every byte. The watchdog shuts down duplicates of the sockets, never
+// httplib's own descriptors, so it cannot reach a number that httplib closed and another
+// thread reused.
+class RequestWatchdog {
+public:
+  enum class Stop { none, deadline, cancelled };
+
+  RequestWatchdog(Clock::time_point deadline, Cancellation* cancellation)
+      : m_deadline(deadline), m_cancellation(cancellation) {
+    if (m_cancellation != nullptr) {
+      m_cancel_id = m_cancellation->on_cancel([this] {
+        std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        m_wake.notify_all();
+      });
+    }
+    m_thread = std::thread([this] { watch(); });
+  }
+  ~RequestWatchdog() {
+    if (m_cancellation != nullptr) {
+      m_cancellation->forget(m_cancel_id);
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      m_done = true;
+      m_wake.notify_all();
+    }
+    m_thread.join();
+    for (int socket : m_sockets) {
+      close(socket);
+    }
+  }
+  RequestWatchdog(const RequestWatchdog&) = delete;
+  RequestWatchdog& operator=(const RequestWatchdog&) = delete;
+
+  // httplib's socket-options hook: called on the requesting thread for every new socket.
+  void adopt(int socket) {
+    int copy = fcntl(socket, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+      return;  // out of descriptors: the read timeout still bounds each wait
+    }
+    std::lock_guard lock(m_mutex);
+    m_sockets.push_back(copy);
+    if (m_stopped != Stop::none) {
+      shutdown(copy, SHUT_RDWR);
+    }
+  }
+
+  Stop stopped() const {
+    std::lock_guard lock(m_mutex);
+    return m_stopped;
+  }
+
+private:
+  void watch() {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_until(lock, m_deadline, [this] { return m_done || m_cancelled; });
+    if (m_done) {
+      return;
+    }
+    m_stopped = m_cancelled ? Stop::cancelled : Stop::deadline;
+    for (int socket : m_sockets) {
+      shutdown(socket, SHUT_RDWR);
+    }
+  }
+
+  Clock::time_point m_deadline;
+  Cancellation* m_cancellation;
+  int m_cancel_id = -1;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_done = false;
+  bool m_cancelled = false;
+  Stop m_stopped = Stop::none;
+  std::vector<int> m_sockets;
+  std::thread m_thread;
+};
+
+// OpenSSL writes to its socket without MSG_NOSIGNAL, and after the watchdog shut a socket
+// down httplib still sends TLS's close_notify on it: the SIGPIPE that raises would end the
+// process. While a request runs, SIGPIPE stays blocked in its thread; one it raised there is
+// then taken and dropped, so the failed write is just an error.
+class SigpipeBlocked {
+public:
+  SigpipeBlocked() {
+    sigemptyset(&m_sigpipe);
+    sigaddset(&m_sigpipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &m_sigpipe, &m_previous);
+    m_was_pending = sigpipe_pending();
+  }
+  ~SigpipeBlocked() {
+    if (!m_was_pending && sigpipe_pending()) {
+      timespec no_wait{};
+      while (sigtimedwait(&m_sigpipe, nullptr, &no_wait) < 0 && errno == EINTR) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+private:
+  static bool sigpipe_pending() {
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGPIPE) == 1;
+  }
+
+  sigset_t m_sigpipe{};
+  sigset_t m_previous{};
+  bool m_was_pending = false;
+};
+
 // Sends requests with a fresh cpp-httplib client each time, so concurrent calls share nothing.
 class HttpCloudflareApi final : public CloudflareApi {
 public:
   HttpCloudflareApi(HttpOptions options, BaseUrl base, std::optional<ProxySetting> proxy)
-      : m_options(std::move(options)), m_base(std::move(base)), m_proxy(std::move(proxy)) {
-    m_options.connect_timeout = std::min(m_options.connect_timeout, m_options.total_timeout);
-  }
+      : m_options(std::move(options)), m_base(std::move(base)), m_proxy(std::move(proxy)) {}
 
   ApiResponse get(const std::string& path) override { return send("GET", path, ""); }
   ApiResponse post(const std::string& path, const json& body) override {
@@ -173,6 +317,7 @@ private:
   ApiResponse send(const std::string& method, const std::string& path, const std::string& body) {
     ApiResponse response;
     try {
+      SigpipeBlocked sigpipe_blocked;
       response = exchange(method, path, body);
     } catch (const std::exception& e) {
       response = failed(TransportFailure::other, std::string("request failed: ") + e.what());
@@ -188,7 +333,62 @@ private:
 
   ApiResponse exchange(const std::string& method, const std::string& path,
                        const std::string& body) {
-    std::unique_ptr<httplib::ClientImpl> client = make_client();
+    Clock::time_point start = Clock::now();
+    Clock::time_point deadline = start + m_options.total_timeout;
+    if (m_options.deadline) {
+      deadline = std::min(deadline, *m_options.deadline);
+    }
+    auto limit = std::chrono::duration_cast<milliseconds>(deadline - start);
+    if (int signal = cancelled()) {
+      return cancelled_failure(signal);
+    }
+    if (limit <= milliseconds(0)) {
+      return failed(TransportFailure::timeout,
+                    "no time was left to ask " + where() + ": the step's --timeout had run out");
+    }
+    std::unique_ptr<httplib::ClientImpl> client = make_client(limit);
+    httplib::Request request = make_request(method, path, body);
+    std::string answer;
+    bool too_large = false;
+    request.response_handler = [&too_large](const httplib::Response& response) {
+      too_large = announces_too_much(response);
+      return !too_large;
+    };
+    request.content_receiver = [&answer, &too_large](const char* data, size_t size, uint64_t,
+                                                     uint64_t) {
+      too_large = answer.size() + size > k_max_answer_bytes;
+      if (!too_large) {
+        answer.append(data, size);
+      }
+      return !too_large;
+    };
+    RequestWatchdog watchdog(deadline, m_options.cancellation);
+    client->set_socket_options([&watchdog](socket_t socket) { watchdog.adopt(socket); });
+    httplib::Result result = client->send(request);
+    if (result && !too_large) {
+      return parse_envelope(result->status, answer, result->get_header_value("Content-Type"));
+    }
+    if (too_large) {
+      return failed(TransportFailure::too_large,
+                    "the answer was too large: " + where() + " sent more than " +
+                        std::to_string(k_max_answer_bytes >> 20) + " MiB");
+    }
+    switch (watchdog.stopped()) {
+      case RequestWatchdog::Stop::cancelled:
+        return cancelled_failure(cancelled());
+      case RequestWatchdog::Stop::deadline:
+        return failed(TransportFailure::timeout, "no complete answer from " + where() +
+                                                     " within the " + seconds_text(limit) +
+                                                     " timeout");
+      case RequestWatchdog::Stop::none:
+        break;
+    }
+    auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    return transport_failure(*client, result.error(), elapsed, limit);
+  }
+
+  httplib::Request make_request(const std::string& method, const std::string& path,
+                                const std::string& body) const {
     httplib::Request request;
     request.method = method;
     request.path = m_base.prefix + path;
@@ -199,19 +399,22 @@ private:
       request.body = body;
       request.headers.emplace("Content-Type", "application/json");
     }
-    // The read timeout bounds each wait; this bounds a body that trickles in.
-    Clock::time_point start = Clock::now();
-    Clock::time_point deadline = start + m_options.total_timeout;
-    request.progress = [deadline](uint64_t, uint64_t) { return Clock::now() < deadline; };
-    httplib::Result result = client->send(request);
-    if (!result) {
-      auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-      return transport_failure(*client, result.error(), elapsed);
-    }
-    return parse_envelope(result->status, result->body, result->get_header_value("Content-Type"));
+    return request;
   }
 
-  std::unique_ptr<httplib::ClientImpl> make_client() const {
+  int cancelled() const {
+    return m_options.cancellation != nullptr ? m_options.cancellation->signal() : 0;
+  }
+
+  ApiResponse cancelled_failure(int signal) const {
+    return failed(TransportFailure::cancelled,
+                  "the request to " + where() + " was cancelled by signal " +
+                      std::to_string(signal));
+  }
+
+  std::string where() const { return m_base.host + ":" + std::to_string(m_base.port); }
+
+  std::unique_ptr<httplib::ClientImpl> make_client(milliseconds limit) const {
     std::unique_ptr<httplib::ClientImpl> client;
     if (m_base.https) {
       auto tls = std::make_unique<httplib::SSLClient>(m_base.host, m_base.port);
@@ -221,9 +424,10 @@ private:
     } else {
       client = std::make_unique<httplib::ClientImpl>(m_base.host, m_base.port);
     }
-    client->set_connection_timeout(m_options.connect_timeout);
-    client->set_read_timeout(m_options.total_timeout);
-    client->set_write_timeout(m_options.total_timeout);
+    // Each wait is bounded too, though the watchdog ends the request at its deadline anyway.
+    client->set_connection_timeout(std::min(m_options.connect_timeout, limit));
+    client->set_read_timeout(limit);
+    client->set_write_timeout(limit);
     client->set_keep_alive(false);
     client->set_url_encode(false);  // paths are built already encoded
     if (m_proxy) {
@@ -236,11 +440,9 @@ private:
   }
 
   ApiResponse transport_failure(httplib::ClientImpl& client, httplib::Error error,
-                                milliseconds elapsed) const {
-    std::string where = m_base.host + ":" + std::to_string(m_base.port);
-    std::string seconds =
-        std::to_string(static_cast<double>(m_options.total_timeout.count()) / 1000);
-    seconds = seconds.substr(0, seconds.find('.') + 2) + " s";
+                                milliseconds elapsed, milliseconds limit) const {
+    std::string where = this->where();
+    std::string seconds = seconds_text(limit);
     switch (error) {
       case httplib::Error::ConnectionTimeout:
         return failed(TransportFailure::timeout,
@@ -249,12 +451,9 @@ private:
         return failed(TransportFailure::connection_refused,
                       "could not connect to " + where +
                           " (refused, unreachable, or the name did not resolve)");
-      case httplib::Error::Canceled:
-        return failed(TransportFailure::timeout,
-                      "no complete answer from " + where + " within the " + seconds + " timeout");
       case httplib::Error::Read:
       case httplib::Error::Write:
-        if (elapsed + milliseconds(50) >= m_options.total_timeout) {
+        if (elapsed + milliseconds(50) >= limit) {
           return failed(TransportFailure::timeout,
                         "no answer from " + where + " within the " + seconds + " timeout");
         }
@@ -311,6 +510,10 @@ std::string_view to_string(TransportFailure failure) {
       return "TLS error";
     case TransportFailure::bad_body:
       return "bad body";
+    case TransportFailure::too_large:
+      return "too large";
+    case TransportFailure::cancelled:
+      return "cancelled";
     case TransportFailure::other:
       break;
   }

@@ -1,6 +1,7 @@
 // The Cloudflare v4 API as preflight uses it: a small interface, so checks can run against
 // a scripted fake, and an implementation over cpp-httplib and OpenSSL that verifies the
-// server's certificate and host name, honours proxies and timeouts, and never shows the token.
+// server's certificate and host name, honours proxies, ends every request by its deadline or
+// at a cancellation, caps the size of an answer, and never shows the token.
 #pragma once
 
 #include <chrono>
@@ -11,15 +12,20 @@
 #include <string_view>
 #include <vector>
 
+#include "cancellation.h"
 #include "error.h"
 
 namespace cfdeploy {
 
 inline constexpr const char* k_default_api_base_url = "https://api.cloudflare.com/client/v4";
 inline constexpr const char* k_system_ca_file = "/etc/ssl/certs/ca-certificates.crt";
+/// Far above any real answer; a bigger one is not read on (and not kept in memory).
+inline constexpr size_t k_max_answer_bytes = size_t{4} << 20;
 
 /// Why no usable answer arrived. `bad_body` means an HTTP answer whose body is not a
-/// Cloudflare JSON envelope (an HTML error page, broken JSON).
+/// Cloudflare JSON envelope (an HTML error page, broken JSON, a "success" that is not a
+/// boolean); `too_large` one longer than k_max_answer_bytes; `cancelled` a request that
+/// SIGINT/SIGTERM ended.
 enum class TransportFailure {
   none,
   timeout,
@@ -27,6 +33,8 @@ enum class TransportFailure {
   connection_reset,
   tls,
   bad_body,
+  too_large,
+  cancelled,
   other,
 };
 
@@ -104,7 +112,12 @@ struct HttpOptions {
   std::string token;
   std::string ca_file;  // trusted CAs (PEM); empty: SSL_CERT_FILE, else the system bundle
   std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds total_timeout{15000};  // per request, for the answer after connecting
+  // Per request, for all of it: connecting, TLS, sending, the headers and the whole body.
+  std::chrono::milliseconds total_timeout{15000};
+  // When set, no request outlasts it (a step's --timeout); requests after it fail at once.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  // When set and cancelled, requests in flight end at once and later ones are not sent.
+  Cancellation* cancellation = nullptr;
   ProxyEnvironment proxy;
 };
 

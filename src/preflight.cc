@@ -204,9 +204,12 @@ CheckResult could_not(CheckResult check, const ApiResponse& response) {
   std::vector<std::string> fix = {
       "This says nothing about the token or the configuration: re-run, and if it persists "
       "check https://www.cloudflarestatus.com and the runner's network."};
-  if (response.failure == TransportFailure::tls) {
+  if (response.failure == TransportFailure::cancelled) {
+    fix = {"Preflight was cancelled before this answer came; re-run it to check."};
+  } else if (response.failure == TransportFailure::tls) {
     fix.emplace_back("If a proxy intercepts HTTPS, trust its CA with --ca-file or SSL_CERT_FILE.");
-  } else if (response.failure == TransportFailure::connection_refused) {
+  } else if (response.failure == TransportFailure::connection_refused ||
+             response.failure == TransportFailure::too_large) {
     fix.emplace_back("Check CLOUDFLARE_API_BASE_URL and HTTPS_PROXY/NO_PROXY if they are set.");
   }
   return finish(std::move(check), CheckStatus::could_not_check,

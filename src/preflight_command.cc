@@ -15,6 +15,7 @@
 #include "preflight.h"
 #include "preflight_github.h"
 #include "preflight_report.h"
+#include "process.h"
 
 namespace cfdeploy {
 namespace {
@@ -147,21 +148,33 @@ PreflightInput build_input(const PreflightFlags& flags, const std::string& token
 
 milliseconds to_ms(double seconds) { return milliseconds(static_cast<long>(seconds * 1000)); }
 
+constexpr int k_signal_status_base = 128;  // the shell's 128 + signal
+
 // Runs preflight and writes the report to `out`; returns the exit status.
 int execute(const PreflightFlags& flags, std::ostream& out) {
   std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
   PreflightInput input = build_input(flags, token);
+  Cancellation cancellation;
   HttpOptions options = http_options_from_environment();
   options.token = token;
   options.ca_file = flags.ca_file;
   options.connect_timeout = to_ms(flags.connect_timeout_seconds);
   options.total_timeout = to_ms(flags.timeout_seconds);
+  if (flags.time_limit) {
+    options.deadline = std::chrono::steady_clock::now() + *flags.time_limit;
+  }
+  options.cancellation = &cancellation;
   Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
   if (!api) {
     print_error(scrub_secret(api.error().message(), token));
     return static_cast<int>(ExitCode::usage);
   }
-  PreflightReport report = run_preflight(*api.value(), input);
+  PreflightReport report;
+  {
+    // SIGINT/SIGTERM end the requests in flight; the report then says what was found.
+    CancelOnSignal cancel_on_signal(cancellation);
+    report = run_preflight(*api.value(), input);
+  }
   // A server's non-JSON body is quoted in the details and need not be valid UTF-8.
   auto json_text = [&report] {
     return preflight_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -172,6 +185,11 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
     report_preflight_to_github(report, text, {token}, out);
   } else {
     out << text << std::flush;
+  }
+  if (int signal = cancellation.signal()) {
+    print_note("preflight was cancelled by signal " + std::to_string(signal) +
+               "; exit status " + std::to_string(k_signal_status_base + signal));
+    return k_signal_status_base + signal;
   }
   return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
 }
@@ -203,7 +221,8 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
   command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
-  command->add_option("--timeout", flags.timeout_seconds, "Seconds for each request")
+  command->add_option("--timeout", flags.timeout_seconds,
+                      "Seconds for each request, from connecting to the last byte")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
   return command;
@@ -211,7 +230,9 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
 
 int run_preflight_command(const PreflightFlags& flags) { return execute(flags, std::cout); }
 
-TokenState verify_token_from_environment(const std::string& account_id) {
+TokenState verify_token_from_environment(const std::string& account_id,
+                                         std::optional<milliseconds> time_left,
+                                         Cancellation* cancellation) {
   std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
   TokenState state;
   if (token.empty()) {
@@ -220,6 +241,10 @@ TokenState verify_token_from_environment(const std::string& account_id) {
   }
   HttpOptions options = http_options_from_environment();
   options.token = token;
+  if (time_left) {
+    options.deadline = std::chrono::steady_clock::now() + *time_left;
+  }
+  options.cancellation = cancellation;
   Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
   if (!api) {
     state.detail = scrub_secret(api.error().message(), token);
@@ -259,12 +284,14 @@ std::optional<int> preflight_gate(const PreflightGate& gate) {
   if (gate.github) {
     flags.format = "github";
   }
+  flags.time_limit = gate.time_limit;
   print_note("preflight: checking the token, the account and the D1 databases first");
   int status = execute(flags, gate.github ? std::cout : std::cerr);
   if (status == static_cast<int>(ExitCode::success)) {
     return std::nullopt;
   }
-  print_note("preflight failed, so wrangler was not started");
+  print_note(status > k_signal_status_base ? "preflight was cancelled, so wrangler was not started"
+                                           : "preflight failed, so wrangler was not started");
   return status;
 }
 

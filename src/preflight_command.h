@@ -3,10 +3,12 @@
 // `deploy` and `migrate --preflight` call before they start wrangler.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cancellation.h"
 #include "preflight.h"
 
 namespace CLI {
@@ -26,13 +28,15 @@ struct PreflightFlags {
   double timeout_seconds = 15;         // --timeout, per request
   std::string directory;               // -C/--directory: the project's directory
   std::string account_id;              // --account-id; beats account_id and the environment
+  std::optional<std::chrono::milliseconds> time_limit;  // the gate's: no request outlasts it
 };
 
 /// Adds `preflight` to `app`, bound to `flags`; returns it so the caller can test parsed().
 CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags);
 
 /// Runs the checks and prints the report on stdout. Exit status: 0 when no check failed
-/// (skipped and could-not-check included), 1 when one failed, 2 for unusable settings.
+/// (skipped and could-not-check included), 1 when one failed, 2 for unusable settings,
+/// 128 + the signal when SIGINT/SIGTERM cut it short (the report still says what was found).
 int run_preflight_command(const PreflightFlags& flags);
 
 enum class GateStep { deploy, migrate };
@@ -45,6 +49,7 @@ struct PreflightGate {
   std::string database;     // migrate: the DATABASE argument (name or binding)
   std::string config_path;  // empty: found from `directory` the way wrangler finds it
   bool github = false;      // report as `preflight --format github` does, on stdout
+  std::optional<std::chrono::milliseconds> time_limit = std::nullopt;  // the step's --timeout
 };
 
 /// Runs the checks the step needs (deploy: Workers scripts and the D1 databases it binds;
@@ -56,8 +61,11 @@ std::optional<int> preflight_gate(const PreflightGate& gate);
 
 /// verify_token with the token, base URL, CA file and proxies from the environment, for
 /// `run` after a 10000: tells a bad token from a missing permission. `unknown` (with why)
-/// when there is no token or the API cannot be asked.
-TokenState verify_token_from_environment(const std::string& account_id);
+/// when there is no token or the API cannot be asked. Every request ends within
+/// `time_left` (when set) and at once when `cancellation` (when given) is cancelled.
+TokenState verify_token_from_environment(const std::string& account_id,
+                                         std::optional<std::chrono::milliseconds> time_left = {},
+                                         Cancellation* cancellation = nullptr);
 
 /// One sentence on what a token state means for an ambiguous 10000 answer.
 std::string explain_token_state(const TokenState& state);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cancellation.h"
 #include "classifier.h"
 #include "error.h"
 
@@ -73,6 +74,21 @@ public:
 private:
   struct Trap;
   std::unique_ptr<Trap> m_trap;
+};
+
+/// For its lifetime SIGINT and SIGTERM (and one a SignalHold kept) cancel `cancellation`
+/// instead of killing us. A watcher thread takes them, so work on every thread sees the
+/// cancellation, and the caller decides what to report and how to exit.
+class CancelOnSignal {
+public:
+  explicit CancelOnSignal(Cancellation& cancellation);
+  ~CancelOnSignal();
+  CancelOnSignal(const CancelOnSignal&) = delete;
+  CancelOnSignal& operator=(const CancelOnSignal&) = delete;
+
+private:
+  struct Watcher;
+  std::unique_ptr<Watcher> m_watcher;
 };
 
 /// Sleeps up to `duration`; returns early with the signal number if SIGINT or

@@ -499,6 +499,48 @@ SignalHold::SignalHold() : m_trap(std::make_unique<Trap>()) {
 
 SignalHold::~SignalHold() = default;
 
+// The trap, and a pipe that tells the watcher thread to stop.
+struct CancelOnSignal::Watcher {
+  SignalTrap trap;
+  Pipe stop;
+  std::thread thread;
+
+  void watch(Cancellation& cancellation) const {
+    while (true) {
+      std::array<pollfd, 2> fds = {pollfd{trap.read_fd(), POLLIN, 0},
+                                   pollfd{stop.read.get(), POLLIN, 0}};
+      if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+        return;
+      }
+      if (fds[1].revents != 0) {
+        return;
+      }
+      if (int signo = trap.take_signal()) {
+        cancellation.cancel(signo);
+      }
+    }
+  }
+};
+
+CancelOnSignal::CancelOnSignal(Cancellation& cancellation)
+    : m_watcher(std::make_unique<Watcher>()) {
+  Result<Pipe> stop = make_pipe(O_NONBLOCK);
+  if (!stop || m_watcher->trap.install(false)) {
+    return;  // signals do what they did before: kept by a SignalHold, else fatal
+  }
+  m_watcher->stop = std::move(stop.value());
+  m_watcher->thread = std::thread([watcher = m_watcher.get(), &cancellation] {
+    watcher->watch(cancellation);
+  });
+}
+
+CancelOnSignal::~CancelOnSignal() {
+  if (m_watcher->thread.joinable()) {
+    static_cast<void>(write_fully(m_watcher->stop.write.get(), "x", std::nullopt));
+    m_watcher->thread.join();
+  }
+}
+
 Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSink& sink) {
   if (request.argv.empty()) {
     return Error{"starting a child process", "no program given"};

@@ -127,7 +127,7 @@ public:
     StepContext context = make_context();
     Result<StepResult> result = run_step(options, context);
     if (result) {
-      check_token_after_10000(result.value());
+      check_token_after_10000(result.value(), options);
     } else {
       result = not_started_result(result.error(), builtin_catalogue());
     }
@@ -155,15 +155,30 @@ public:
 
 private:
   // Cloudflare answers 10000 both for a bad token and for a good one that
-  // lacks a permission or belongs to another account: ask which it is.
-  static void check_token_after_10000(StepResult& result) {
+  // lacks a permission or belongs to another account: ask which it is, within
+  // what is left of the step's --timeout, and stop asking at SIGINT/SIGTERM.
+  static void check_token_after_10000(StepResult& result, const StepOptions& options) {
     const std::optional<Finding>& primary = result.verdict.primary;
-    if (!primary || primary->code != 10000) {
+    if (!primary || primary->code != 10000 || result.cancelled_by != 0) {
       return;
     }
+    std::optional<milliseconds> time_left;
+    if (options.timeout) {
+      time_left = std::max(milliseconds(0), *options.timeout - result.duration);
+    }
     const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
-    result.token_check =
-        explain_token_state(verify_token_from_environment(account != nullptr ? account : ""));
+    Cancellation cancellation;
+    TokenState state;
+    {
+      CancelOnSignal cancel_on_signal(cancellation);
+      state = verify_token_from_environment(account != nullptr ? account : "", time_left,
+                                            &cancellation);
+    }
+    result.token_check = explain_token_state(state);
+    if (int signal = cancellation.signal()) {
+      result.cancelled_by = signal;
+      result.exit_code = 128 + signal;
+    }
   }
 
   StepContext make_context() {
@@ -279,8 +294,12 @@ std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
   if (!flags.preflight) {
     return std::nullopt;
   }
-  return preflight_gate(PreflightGate{step, flags.step.directory, flags.environment, database, "",
-                                      reports_to_github(flags.step)});
+  PreflightGate gate{step, flags.step.directory, flags.environment, database, "",
+                     reports_to_github(flags.step)};
+  if (flags.step.timeout_seconds > 0) {
+    gate.time_limit = milliseconds(static_cast<long>(flags.step.timeout_seconds * 1000));
+  }
+  return preflight_gate(gate);
 }
 
 int run_deploy(const WranglerFlags& flags) {

@@ -2,17 +2,24 @@
 // envelopes, every transport failure preflight must tell apart, TLS verification, proxies.
 #include "cloudflare_api.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <thread>
 
 #include "fake_cloudflare.h"
+#include "support/slow_server.h"
 
 namespace cfdeploy {
 namespace {
@@ -30,8 +37,25 @@ nlohmann::ordered_json rules(const std::string& text) {
   return nlohmann::ordered_json::parse(text);
 }
 
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::unique_ptr<CloudflareApi> api_for(HttpOptions options) {
+  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(std::move(options));
+  EXPECT_TRUE(api.ok()) << (api.ok() ? "" : api.error().message());
+  return api.ok() ? std::move(api.value()) : nullptr;
+}
+
+HttpOptions options_for(const std::string& base_url, milliseconds timeout) {
+  HttpOptions options;
+  options.base_url = base_url;
+  options.token = k_token;
+  options.total_timeout = timeout;
+  return options;
+}
+
 std::unique_ptr<CloudflareApi> client(const std::string& base_url, const std::string& ca_file = "",
-                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   HttpOptions options;
   options.base_url = base_url;
   options.token = k_token;
@@ -218,12 +242,192 @@ TEST(CloudflareApi, StalledServerTimesOutOnTime) {
   FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500,
     "json": {"success": true}}]})"));
   fake.start();
-  auto start = std::chrono::steady_clock::now();
-  ApiResponse response =
-      client(fake.base_url(), "", std::chrono::milliseconds(300))->get("/user/tokens/verify");
-  auto took = std::chrono::steady_clock::now() - start;
+  auto start = Clock::now();
+  ApiResponse response = client(fake.base_url(), "", milliseconds(300))->get("/user/tokens/verify");
+  auto took = Clock::now() - start;
   EXPECT_EQ(response.failure, TransportFailure::timeout) << response.failure_detail;
-  EXPECT_LT(took, std::chrono::milliseconds(1200));
+  EXPECT_GE(took, milliseconds(300));
+  EXPECT_LT(took, std::chrono::seconds(30));
+}
+
+// One byte every 100 ms restarts any read timeout; only a deadline for the whole request ends it.
+TEST(CloudflareApi, HeadersThatTrickleInEndAtTheWholeRequestDeadline) {
+  testing::SlowServer server(milliseconds(100), std::chrono::seconds(60));
+  auto start = Clock::now();
+  ApiResponse response =
+      client(server.base_url(), "", milliseconds(1000))->get("/user/tokens/verify");
+  auto took = Clock::now() - start;
+  EXPECT_EQ(response.failure, TransportFailure::timeout) << response.failure_detail;
+  EXPECT_NE(response.failure_detail.find("no complete answer from 127.0.0.1:"), std::string::npos)
+      << response.failure_detail;
+  EXPECT_NE(response.failure_detail.find("within the 1.0 s timeout"), std::string::npos);
+  EXPECT_GE(took, milliseconds(1000));
+  EXPECT_LT(took, std::chrono::seconds(30));
+}
+
+TEST(CloudflareApi, AnEarlierDeadlineShortensTheTimeout) {
+  testing::SlowServer server(milliseconds(100), std::chrono::seconds(60));
+  HttpOptions options = options_for(server.base_url(), std::chrono::seconds(60));
+  auto start = Clock::now();
+  options.deadline = start + milliseconds(1000);
+  ApiResponse response = api_for(options)->get("/user/tokens/verify");
+  auto took = Clock::now() - start;
+  EXPECT_EQ(response.failure, TransportFailure::timeout) << response.failure_detail;
+  EXPECT_GE(took, milliseconds(1000));
+  EXPECT_LT(took, std::chrono::seconds(30));
+}
+
+TEST(CloudflareApi, APassedDeadlineSendsNothing) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  HttpOptions options = options_for(fake.base_url(), std::chrono::seconds(30));
+  options.deadline = Clock::now() - milliseconds(1);
+  ApiResponse response = api_for(options)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::timeout);
+  EXPECT_NE(response.failure_detail.find("no time was left"), std::string::npos)
+      << response.failure_detail;
+  EXPECT_TRUE(fake.requests().empty());
+}
+
+TEST(CloudflareApi, CancellingEndsARequestInFlight) {
+  testing::SlowServer server(milliseconds(100), std::chrono::seconds(60));
+  Cancellation cancellation;
+  HttpOptions options = options_for(server.base_url(), std::chrono::seconds(60));
+  options.cancellation = &cancellation;
+  std::unique_ptr<CloudflareApi> api = api_for(options);
+  std::thread canceller([&] {
+    server.wait_for_requests(1, std::chrono::seconds(30));
+    cancellation.cancel(15);
+  });
+  auto start = Clock::now();
+  ApiResponse response = api->get("/user/tokens/verify");
+  auto took = Clock::now() - start;
+  canceller.join();
+  EXPECT_EQ(response.failure, TransportFailure::cancelled) << response.failure_detail;
+  EXPECT_TRUE(response.inconclusive());
+  EXPECT_NE(response.failure_detail.find("was cancelled by signal 15"), std::string::npos)
+      << response.failure_detail;
+  EXPECT_LT(took, std::chrono::seconds(40)) << "ended by the cancel, not by the 60 s stall";
+}
+
+TEST(CloudflareApi, NothingIsSentOnceCancelled) {
+  FakeCloudflare fake(rules(k_verify_ok));
+  fake.start();
+  Cancellation cancellation;
+  cancellation.cancel(2);
+  HttpOptions options = options_for(fake.base_url(), std::chrono::seconds(30));
+  options.cancellation = &cancellation;
+  ApiResponse response = api_for(options)->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::cancelled);
+  EXPECT_NE(response.failure_detail.find("cancelled by signal 2"), std::string::npos);
+  EXPECT_TRUE(fake.requests().empty());
+}
+
+// A loopback server that answers every request with `answer`, then closes.
+class RawServer {
+public:
+  explicit RawServer(std::string answer) : m_answer(std::move(answer)) {
+    m_listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(bind(m_listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(listen(m_listener, 8), 0);
+    getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length);
+    m_port = ntohs(address.sin_port);
+    m_thread = std::thread([this] { serve(); });
+  }
+  ~RawServer() {
+    shutdown(m_listener, SHUT_RDWR);
+    m_thread.join();
+    close(m_listener);
+  }
+  RawServer(const RawServer&) = delete;
+  RawServer& operator=(const RawServer&) = delete;
+
+  std::string base_url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + "/client/v4";
+  }
+  size_t largest_send() const { return m_sent; }
+
+private:
+  void serve() {
+    for (int client; (client = accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC)) >= 0;) {
+      std::string request;
+      char buffer[4096];
+      ssize_t got = 0;
+      while (request.find("\r\n\r\n") == std::string::npos &&
+             (got = read(client, buffer, sizeof buffer)) > 0) {
+        request.append(buffer, static_cast<size_t>(got));
+      }
+      size_t sent = 0;
+      while (sent < m_answer.size()) {
+        ssize_t wrote = send(client, m_answer.data() + sent, m_answer.size() - sent, MSG_NOSIGNAL);
+        if (wrote <= 0) {
+          break;  // the client stopped reading and closed
+        }
+        sent += static_cast<size_t>(wrote);
+      }
+      m_sent = std::max<size_t>(m_sent, sent);
+      close(client);
+    }
+  }
+
+  std::string m_answer;
+  int m_listener = -1;
+  int m_port = 0;
+  std::atomic<size_t> m_sent{0};
+  std::thread m_thread;
+};
+
+std::string envelope_of_size(size_t size) {
+  std::string start = R"({"success":true,"errors":[],"messages":[],"result":")";
+  std::string end = R"("})";
+  return start + std::string(size - start.size() - end.size(), 'a') + end;
+}
+
+TEST(CloudflareApi, AnAnswerJustUnderTheCapIsRead) {
+  RawServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(k_max_answer_bytes) + "\r\n\r\n" +
+                   envelope_of_size(k_max_answer_bytes));
+  ApiResponse response = client(server.base_url())->get("/user/tokens/verify");
+  EXPECT_TRUE(response.ok()) << response.summary();
+}
+
+TEST(CloudflareApi, AnAnswerThatAnnouncesMoreThanTheCapIsTooLarge) {
+  FakeCloudflare fake(nlohmann::ordered_json{
+      {"rules",
+       {{{"path", "/client/v4/**"}, {"text", envelope_of_size(k_max_answer_bytes + 1)}}}}});
+  fake.start();
+  ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::too_large) << response.summary();
+  EXPECT_TRUE(response.inconclusive());
+  EXPECT_NE(response.failure_detail.find("the answer was too large: 127.0.0.1:"),
+            std::string::npos)
+      << response.failure_detail;
+}
+
+// No Content-Length: the body runs to the end of the connection, so only the cap stops it.
+TEST(CloudflareApi, AnAnswerWithoutALengthIsCutOffAtTheCap) {
+  RawServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" +
+                   envelope_of_size(10 * k_max_answer_bytes));
+  ApiResponse response = client(server.base_url())->get("/user/tokens/verify");
+  EXPECT_EQ(response.failure, TransportFailure::too_large) << response.summary();
+  EXPECT_LT(server.largest_send(), 10 * k_max_answer_bytes) << "read to the end";
+}
+
+TEST(CloudflareApi, SuccessThatIsNotABooleanIsABadBody) {
+  for (const char* success : {R"("true")", "1", "null", R"({"ok":true})"}) {
+    ApiResponse response = parse_api_response(
+        200, std::string(R"({"success":)") + success + R"(,"errors":[],"result":{"id":"x"}})",
+        "application/json");
+    EXPECT_EQ(response.failure, TransportFailure::bad_body) << success;
+    EXPECT_TRUE(response.inconclusive()) << success;
+    EXPECT_NE(response.summary().find("\"success\" field that is not true or false"),
+              std::string::npos)
+        << response.summary();
+  }
 }
 
 TEST(CloudflareApi, DroppedConnectionIsAReset) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -55,12 +56,22 @@ public:
     std::lock_guard lock(m_mutex);
     return m_seen;
   }
-  std::chrono::milliseconds delay{0};
+  /// Holds each request until `count` are in flight at once (or 10 s pass), so a test
+  /// can tell concurrent requests from sequential ones without timing them.
+  void hold_until_in_flight(int count) { m_hold_until = count; }
+  int most_in_flight() const {
+    std::lock_guard lock(m_mutex);
+    return m_most_in_flight;
+  }
 
 private:
   ApiResponse reply(const std::string& request) {
-    std::this_thread::sleep_for(delay);
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
+    m_most_in_flight = std::max(m_most_in_flight, ++m_in_flight);
+    m_changed.notify_all();
+    m_changed.wait_for(lock, std::chrono::seconds(10),
+                       [this] { return m_most_in_flight >= m_hold_until; });
+    --m_in_flight;
     m_seen.push_back(request);
     auto found = m_answers.find(request);
     return found != m_answers.end() ? found->second
@@ -68,6 +79,10 @@ private:
   }
   std::map<std::string, ApiResponse> m_answers;
   mutable std::mutex m_mutex;
+  std::condition_variable m_changed;
+  int m_hold_until = 0;
+  int m_in_flight = 0;
+  int m_most_in_flight = 0;
   std::vector<std::string> m_seen;
 };
 
@@ -336,10 +351,11 @@ TEST(Preflight, ServerErrorsAreCouldNotCheckNeverFailures) {
 
 TEST(Preflight, RunsTheRequestsConcurrently) {
   ScriptedApi api;
-  all_good(api).delay = std::chrono::milliseconds(150);
+  all_good(api).hold_until_in_flight(6);
   PreflightReport report = run_preflight(api, input_for());
   EXPECT_EQ(api.seen().size(), 6u);
-  EXPECT_LT(report.elapsed, std::chrono::milliseconds(450)) << "6 requests of 150 ms each";
+  EXPECT_EQ(api.most_in_flight(), 6) << "all six requests wait for each other";
+  EXPECT_TRUE(report.ok());
 }
 
 TEST(Preflight, DatabaseNotInTheConfigFails) {

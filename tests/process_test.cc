@@ -478,5 +478,34 @@ TEST(ProcessWriteUntil, AGoneReaderIsAFailureNotATimeout) {
   close(fds[1]);
 }
 
+// The signal that cancelled `cancellation`, waiting up to 20 s for the watcher thread; 0 if none.
+int signal_that_cancelled(const Cancellation& cancellation) {
+  Clock::time_point give_up = Clock::now() + 20s;
+  while (cancellation.signal() == 0 && Clock::now() < give_up) {
+    std::this_thread::sleep_for(5ms);
+  }
+  return cancellation.signal();
+}
+
+TEST(CancelOnSignal, SigtermCancelsInsteadOfKilling) {
+  Cancellation cancellation;
+  {
+    CancelOnSignal cancel_on_signal(cancellation);
+    raise(SIGTERM);  // without the watcher this would kill the test
+    EXPECT_EQ(signal_that_cancelled(cancellation), SIGTERM);
+  }
+  struct sigaction current {};
+  sigaction(SIGTERM, nullptr, &current);
+  EXPECT_EQ(current.sa_handler, SIG_DFL) << "the old disposition is back";
+}
+
+TEST(CancelOnSignal, ASignalTheHoldKeptCancelsAtOnce) {
+  SignalHold hold;
+  raise(SIGINT);  // before anything watches: the hold keeps it
+  Cancellation cancellation;
+  CancelOnSignal cancel_on_signal(cancellation);
+  EXPECT_EQ(signal_that_cancelled(cancellation), SIGINT);
+}
+
 }  // namespace
 }  // namespace cfdeploy
