@@ -407,9 +407,9 @@ private:
   }
 
   ApiResponse cancelled_failure(int signal) const {
-    return failed(TransportFailure::cancelled,
-                  "the request to " + where() + " was cancelled by signal " +
-                      std::to_string(signal));
+    return failed(
+        TransportFailure::cancelled,
+        "the request to " + where() + " was cancelled by signal " + std::to_string(signal));
   }
 
   std::string where() const { return m_base.host + ":" + std::to_string(m_base.port); }
@@ -455,7 +455,7 @@ private:
       case httplib::Error::Write:
         if (elapsed + milliseconds(50) >= limit) {
           return failed(TransportFailure::timeout,
-                        "no answer from " + where + " within the " + seconds + " timeout");
+                        "no complete answer from " + where + " within the " + seconds + " timeout");
         }
         return failed(TransportFailure::connection_reset,
                       "the connection to " + where + " closed before a complete answer");
