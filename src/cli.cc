@@ -30,6 +30,9 @@ struct CodesOptions {
   std::string format = "md";
 };
 
+// Each diagnostic is one line, so the hint is a line of its own.
+constexpr const char* k_usage_hint = "run 'cfdeploy --help' for usage";
+
 int exit_with(ExitCode code) { return static_cast<int>(code); }
 
 bool stdout_wants_color() {
@@ -72,9 +75,7 @@ int run_explain(const ExplainOptions& options) {
   }
   if (options.format == "json") {
     // A saved log need not be valid UTF-8, and the evidence quotes it.
-    std::cout << verdict_to_json(verdict.value())
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout << redacted_json_text(verdict_to_json(verdict.value())) << "\n";
   } else if (options.format == "github") {
     report_explanation_to_github(verdict.value(), path);
   } else {
@@ -139,7 +140,8 @@ int run_cli(int argc, char** argv) {
   add_explain(app, explain);
   add_codes(app, codes);
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
-    print_error(*problem + "\nRun 'cfdeploy --help' for usage.");
+    print_error(*problem);
+    print_note(k_usage_hint);
     return exit_with(ExitCode::usage);
   }
   try {
@@ -148,7 +150,13 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(std::string(e.what()) + "\nRun 'cfdeploy --help' for usage.");
+    print_error(e.what());
+    print_note(k_usage_hint);
+    return exit_with(ExitCode::usage);
+  }
+  if (std::optional<std::string> problem = short_secret_problem();
+      problem && !app.got_subcommand("explain") && !app.got_subcommand("codes")) {
+    print_error(*problem);  // these commands send and mask the token
     return exit_with(ExitCode::usage);
   }
   if (app.got_subcommand("explain")) {

@@ -26,14 +26,6 @@ std::optional<std::string> env_value(const char* name) {
   return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
 }
 
-// fetch() strips these around a header value, so wrangler sends a token with a pasted
-// line break at the end without complaint; do the same.
-std::string trim_http_whitespace(const std::string& text) {
-  size_t first = text.find_first_not_of(" \t\r\n");
-  size_t last = text.find_last_not_of(" \t\r\n");
-  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
-}
-
 // Says where the bad character is without showing any of the token.
 std::string token_problem(const std::string& token) {
   for (size_t i = 0; i < token.size(); ++i) {
@@ -155,13 +147,12 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
   }
   PreflightReport report = run_preflight(*api.value(), input);
   // A server's non-JSON body is quoted in the details and need not be valid UTF-8.
-  auto json_text = [&report] {
-    return preflight_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  std::string text = flags.format == "json" ? json_text() + "\n" : preflight_to_text(report);
-  text = redact_secrets(scrub_secret(text, token));
+  // Redacted before JSON escaping, which would hide a token with a quote or backslash.
+  std::string text = flags.format == "json" ? redacted_json_text(preflight_to_json(report)) + "\n"
+                                            : redact_secrets(preflight_to_text(report));
+  text = scrub_secret(text, token);
   if (flags.format == "github") {
-    report_preflight_to_github(report, text, {token}, out);
+    report_preflight_to_github(report, text, secret_values(), out);
   } else {
     out << text << std::flush;
   }

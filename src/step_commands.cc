@@ -51,28 +51,11 @@ void write_report(const std::string& path, const StepResult& result,
                   const std::vector<std::string>& command) {
   std::ofstream out(path, std::ios::trunc);
   // The child's lines are quoted as they were, and need not be valid UTF-8.
-  out << redact_secrets(step_report_json(result, command)
-                            .dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
-      << "\n";
+  out << redacted_json_text(step_report_json(result, command)) << "\n";
   out.close();
   if (!out) {
     print_warning("could not write the report to '" + path + "'; the step's result is above");
   }
-}
-
-std::vector<std::string> secrets_to_mask(const StepFlags& flags) {
-  std::vector<std::string> names = {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"};
-  if (flags.mask_account_id) {
-    names.emplace_back("CLOUDFLARE_ACCOUNT_ID");
-  }
-  std::vector<std::string> secrets;
-  for (const std::string& name : names) {
-    const char* value = std::getenv(name.c_str());
-    if (value != nullptr && *value != '\0') {
-      secrets.emplace_back(value);
-    }
-  }
-  return secrets;
 }
 
 // "wrangler d1 migrations apply DB --remote": the command as a person names it.
@@ -105,7 +88,7 @@ public:
   // saying why) when the command could not be started.
   std::optional<StepResult> execute(const StepOptions& options) {
     if (m_github) {
-      m_github->start_child_output(secrets_to_mask(m_flags));
+      m_github->start_child_output(secret_values(m_flags.mask_account_id));
     }
     StepContext context = make_context();
     Result<StepResult> result = run_step(options, context);

@@ -1,12 +1,38 @@
 #include "workflow_commands.h"
 
+#include <algorithm>
+
+#include "secrets.h"
+
 namespace cfdeploy {
 namespace {
+
+// The line breaks beyond CR and LF that some reader of the log may honour:
+// VT, FF, NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+// The length of the one at the start of `text`, or 0.
+size_t other_line_break(std::string_view text) {
+  if (text.starts_with('\v') || text.starts_with('\f')) {
+    return 1;
+  }
+  if (text.starts_with("\xC2\x85")) {
+    return 2;
+  }
+  if (text.starts_with("\xE2\x80\xA8") || text.starts_with("\xE2\x80\xA9")) {
+    return 3;
+  }
+  return 0;
+}
 
 std::string escape(std::string_view text, bool property) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (size_t length = other_line_break(text.substr(i)); length > 0) {
+      out += "%0A";
+      i += length - 1;
+      continue;
+    }
+    char c = text[i];
     switch (c) {
       case '%':
         out += "%25";
@@ -28,6 +54,39 @@ std::string escape(std::string_view text, bool property) {
     }
   }
   return out;
+}
+
+// "\n", "\x1B", "\u2028": how escape_log_line shows a control character or line break.
+std::string visible_escape(std::string_view character) {
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  if (character == "\xC2\x85") {
+    return "\\u0085";
+  }
+  if (character == "\xE2\x80\xA8") {
+    return "\\u2028";
+  }
+  if (character == "\xE2\x80\xA9") {
+    return "\\u2029";
+  }
+  switch (character[0]) {
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\v':
+      return "\\v";
+    case '\f':
+      return "\\f";
+    default:
+      break;
+  }
+  auto byte = static_cast<unsigned char>(character[0]);
+  return std::string("\\x") + k_hex[byte >> 4] + k_hex[byte & 0x0F];
+}
+
+bool is_control(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return (byte < 0x20 && c != '\t') || byte == 0x7F;
 }
 
 std::string_view level_name(AnnotationLevel level) {
@@ -65,6 +124,24 @@ std::string escape_data(std::string_view text) { return escape(text, false); }
 
 std::string escape_property(std::string_view text) { return escape(text, true); }
 
+std::string escape_log_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    size_t length = other_line_break(text.substr(i));
+    if (length > 0 || is_control(text[i])) {
+      out += visible_escape(text.substr(i, std::max<size_t>(length, 1)));
+      i += std::max<size_t>(length, 1) - 1;
+    } else if (text.substr(i).starts_with("##[")) {
+      out += "##\\[";
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string workflow_command(std::string_view name, const CommandProperties& properties,
                              std::string_view message) {
   std::string command = "::" + std::string(name);
@@ -81,12 +158,13 @@ std::string workflow_command(std::string_view name, const CommandProperties& pro
 }
 
 std::string annotation_command(const Annotation& annotation) {
-  CommandProperties properties = {{"title", annotation.title}, {"file", annotation.file}};
+  CommandProperties properties = {{"title", redact_secrets(annotation.title)},
+                                  {"file", redact_secrets(annotation.file)}};
   if (annotation.line > 0) {
     properties.emplace_back("line", std::to_string(annotation.line));
   }
   return workflow_command(level_name(annotation.level), properties,
-                          capped_message(annotation.message));
+                          capped_message(redact_secrets(annotation.message)));
 }
 
 std::string add_mask_command(std::string_view value) {
@@ -113,6 +191,8 @@ std::string random_hex_token(const std::function<void(unsigned char*, size_t)>& 
 
 std::string output_entry(std::string_view name, std::string_view value,
                          const std::function<std::string()>& make_delimiter) {
+  std::string redacted = redact_secrets(std::string(value));
+  value = redacted;
   std::string delimiter = make_delimiter();
   while (delimiter.empty() || contains_line(value, delimiter) || contains_line(name, delimiter)) {
     delimiter = make_delimiter();

@@ -12,10 +12,19 @@
 namespace cfdeploy {
 
 /// Message text: % CR LF become %25 %0D %0A (% first, as the runner decodes it last).
+/// The other line breaks that a viewer of the log may honour (VT, FF, NEL,
+/// U+2028, U+2029) become %0A too: the runner splits lines at CR and LF only,
+/// but no reader of the log must see a second line in one command.
 std::string escape_data(std::string_view text);
 
 /// Property values: as escape_data, plus : and , become %3A and %2C.
 std::string escape_property(std::string_view text);
+
+/// `text` as one plain line of the log, for what cfdeploy itself prints
+/// outside the stop-commands window: every line break and control character
+/// as a visible escape (\n, \r, \u2028, \x1B, ...), and `##[` as `##\[`,
+/// which the runner would take as a command anywhere in a line.
+std::string escape_log_line(std::string_view text);
 
 using CommandProperties = std::vector<std::pair<std::string, std::string>>;
 
@@ -36,6 +45,8 @@ struct Annotation {
 /// The runner truncates longer annotation messages; we cut first and say so.
 inline constexpr size_t k_max_annotation_message = 4000;
 
+/// The annotation's title, file and message are redacted (secrets.h) before
+/// they are cut and escaped.
 std::string annotation_command(const Annotation& annotation);
 
 /// `::add-mask::value`; nothing for an empty value (the runner warns on it).
@@ -51,7 +62,7 @@ std::string random_hex_token(const std::function<void(unsigned char*, size_t)>& 
 
 /// One `name<<DELIMITER` entry for $GITHUB_OUTPUT. The delimiter comes from
 /// `make_delimiter` and is drawn again while it occurs in the value, so no
-/// value can end the entry early.
+/// value can end the entry early. The value is redacted (secrets.h).
 std::string output_entry(std::string_view name, std::string_view value,
                          const std::function<std::string()>& make_delimiter);
 

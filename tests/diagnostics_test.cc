@@ -4,20 +4,65 @@
 
 #include <cstdlib>
 
+#include "support/run_command.h"
+#include "support/runner_log.h"
+
 namespace cfdeploy {
 namespace {
 
-TEST(Diagnostics, RedactsTheTokenFromText) {
-  setenv("CLOUDFLARE_API_TOKEN", "tok_abcdef123456", 1);
-  EXPECT_EQ(redact_secrets("Bearer tok_abcdef123456 and tok_abcdef123456"), "Bearer *** and ***");
-  unsetenv("CLOUDFLARE_API_TOKEN");
-  EXPECT_EQ(redact_secrets("Bearer tok_abcdef123456"), "Bearer tok_abcdef123456");
+using testing::CommandResult;
+using testing::run_cfdeploy;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
-TEST(Diagnostics, LeavesTextAloneForAVeryShortToken) {
-  setenv("CLOUDFLARE_API_TOKEN", "a", 1);
-  EXPECT_EQ(redact_secrets("a cat"), "a cat");
+TEST(Diagnostics, AMessageIsRedactedBeforeItIsEscaped) {
+  setenv("CLOUDFLARE_API_TOKEN", "tok_abcdef123456\n", 1);
+  std::string line =
+      diagnostic_line("cfdeploy: ", "Bearer tok_abcdef123456\n and tok_abcdef123456");
   unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(line, "cfdeploy: Bearer *** and ***\n");
+}
+
+TEST(Diagnostics, AMessageIsOneLineWhateverItQuotes) {
+  EXPECT_EQ(diagnostic_line("cfdeploy: error: ", "unknown command 'x\n::error::injected\r'"),
+            "cfdeploy: error: unknown command 'x\\n::error::injected\\r'\n");
+  EXPECT_EQ(diagnostic_line("cfdeploy: ", "a##[error]b"), "cfdeploy: a##\\[error]b\n");
+}
+
+// What the runner would act on in everything cfdeploy printed.
+std::vector<std::string> commands_in(const CommandResult& result) {
+  std::vector<std::string> found = testing::runner_commands(result.err);
+  std::vector<std::string> on_stdout = testing::runner_commands(result.out);
+  found.insert(found.end(), on_stdout.begin(), on_stdout.end());
+  return found;
+}
+
+const std::string k_injected = "x\n::error::injected\r##[warning]legacy\xE2\x80\xA8::notice::ls";
+
+TEST(Diagnostics, ACommandThatCannotStartCannotIssueAWorkflowCommandByItsName) {
+  CommandResult result =
+      run_cfdeploy({"run", "--format", "text", "--", k_injected}, "", {"GITHUB_ACTIONS=true"});
+  EXPECT_EQ(result.exit_code, 127) << result.err;
+  EXPECT_EQ(commands_in(result), std::vector<std::string>{}) << result.err;
+  EXPECT_TRUE(
+      contains(result.err, "x\\n::error::injected\\r##\\[warning]legacy\\u2028::notice::ls"))
+      << result.err;
+}
+
+TEST(Diagnostics, QuotedArgumentsInUsageErrorsCannotIssueWorkflowCommands) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{k_injected},
+        std::vector<std::string>{"run", "-C", "/nonexistent/" + k_injected, "--", "true"},
+        std::vector<std::string>{"run", "--retries", k_injected, "--", "true"},
+        std::vector<std::string>{"deploy", "--format", k_injected}}) {
+    CommandResult result = run_cfdeploy(args, "", {"GITHUB_ACTIONS=true"});
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_EQ(commands_in(result), std::vector<std::string>{}) << result.err;
+    EXPECT_TRUE(contains(result.err, "::error::injected"))
+        << "still shown, as text: " << result.err;
+  }
 }
 
 }  // namespace

@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <map>
+
 namespace cfdeploy {
 namespace {
 
 // The runner's decoding (ActionCommand.cs): %0D, %0A, then %25 last.
 std::string runner_unescape(std::string text, bool property) {
   auto replace_all = [&text](const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    for (size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);
     }
   };
@@ -43,6 +47,51 @@ TEST(WorkflowCommands, NoMessageCanStartASecondCommand) {
   EXPECT_EQ(command.find('\r'), std::string::npos);
 }
 
+// The runner ends a line at CR, LF and CRLF (StreamReader.ReadLine); the rest
+// are line breaks to other readers of the log (Unicode's mandatory breaks).
+const std::vector<std::string> k_line_breaks = {"\r", "\n",       "\r\n",         "\v",
+                                                "\f", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+
+TEST(WorkflowCommands, EveryLineBreakInAnAnnotationBecomesAnEscapedNewline) {
+  for (const std::string& line_break : k_line_breaks) {
+    std::string command =
+        annotation_command({AnnotationLevel::error, "t" + line_break + "u", "f" + line_break + "g",
+                            3, "a" + line_break + "::warning::b"});
+    EXPECT_EQ(command.find('\n'), command.size() - 1) << testing::PrintToString(line_break);
+    EXPECT_EQ(command.find('\r'), std::string::npos);
+    for (const std::string& other : k_line_breaks) {
+      EXPECT_EQ(command.substr(0, command.size() - 1).find(other), std::string::npos)
+          << testing::PrintToString(line_break) << " left " << testing::PrintToString(other);
+    }
+    std::map<std::string, std::string> runner_escapes = {{"\r", "%0D"}, {"\r\n", "%0D%0A"}};
+    std::string escaped = runner_escapes.count(line_break) > 0 ? runner_escapes[line_break] : "%0A";
+    EXPECT_TRUE(command.ends_with("::a" + escaped + "::warning::b\n")) << command;
+  }
+}
+
+TEST(WorkflowCommands, ALogLineShowsEveryLineBreakAndControlCharacterAsAnEscape) {
+  EXPECT_EQ(escape_log_line("a\rb\nc\vd\fe\xC2\x85"
+                            "f\xE2\x80\xA8g\xE2\x80\xA9h\x1B[2Ki\tj\x7F"),
+            "a\\rb\\nc\\vd\\fe\\u0085f\\u2028g\\u2029h\\x1B[2Ki\tj\\x7F");
+  EXPECT_EQ(escape_log_line("caf\xC3\xA9 \xE2\x80\xBA ok"), "caf\xC3\xA9 \xE2\x80\xBA ok");
+}
+
+TEST(WorkflowCommands, ALogLineCannotHoldALegacyCommandAnywhere) {
+  EXPECT_EQ(escape_log_line("x ##[error]y ###[add-mask]z"), "x ##\\[error]y ###\\[add-mask]z");
+  EXPECT_EQ(escape_log_line("::error::at the start"),
+            "::error::at the start");  // callers prefix it
+}
+
+TEST(WorkflowCommands, AnnotationsAndOutputsAreRedactedBeforeTheyAreEscaped) {
+  setenv("CLOUDFLARE_API_TOKEN", "tok%en,secret:42\n", 1);
+  std::string command = annotation_command(
+      {AnnotationLevel::error, "tok%en,secret:42", "", 0, "Bearer tok%en,secret:42\n."});
+  std::string entry = output_entry("url", "tok%en,secret:42", [] { return std::string("D"); });
+  unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(command, "::error title=***::Bearer ***.\n");
+  EXPECT_EQ(entry, "url<<D\n***\nD\n");
+}
+
 TEST(WorkflowCommands, AnnotationWithFileLineAndTitle) {
   Annotation annotation{AnnotationLevel::error, "cfdeploy: authorization, code 7403",
                         "wrangler.toml", 7, "Add Account › D1 › Edit"};
@@ -56,8 +105,8 @@ TEST(WorkflowCommands, AnnotationLeavesOutEmptyProperties) {
 }
 
 TEST(WorkflowCommands, LongAnnotationMessagesAreCutWithANote) {
-  std::string command = annotation_command(
-      {AnnotationLevel::error, "", "", 0, std::string(10000, 'x')});
+  std::string command =
+      annotation_command({AnnotationLevel::error, "", "", 0, std::string(10000, 'x')});
   EXPECT_LT(command.size(), 4096u);
   EXPECT_NE(command.find("cut; the job summary has the rest"), std::string::npos);
 }
