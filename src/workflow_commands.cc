@@ -23,11 +23,15 @@ size_t other_line_break(std::string_view text) {
   return 0;
 }
 
-std::string escape(std::string_view text, bool property) {
+enum class OtherLineBreaks { to_newline, kept };
+
+std::string escape(std::string_view text, bool property,
+                   OtherLineBreaks other_breaks = OtherLineBreaks::to_newline) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (size_t length = other_line_break(text.substr(i)); length > 0) {
+    if (size_t length = other_line_break(text.substr(i));
+        length > 0 && other_breaks == OtherLineBreaks::to_newline) {
       out += "%0A";
       i += length - 1;
       continue;
@@ -168,7 +172,9 @@ std::string annotation_command(const Annotation& annotation) {
 }
 
 std::string add_mask_command(std::string_view value) {
-  return value.empty() ? std::string() : workflow_command("add-mask", {}, value);
+  // A mask must carry the value exactly, and the runner ends its line at CR and LF only.
+  return value.empty() ? std::string()
+                       : "::add-mask::" + escape(value, false, OtherLineBreaks::kept) + "\n";
 }
 
 std::string stop_commands(std::string_view token) {

@@ -50,6 +50,7 @@ inline constexpr size_t k_max_annotation_message = 4000;
 std::string annotation_command(const Annotation& annotation);
 
 /// `::add-mask::value`; nothing for an empty value (the runner warns on it).
+/// Only % CR LF are escaped: the mask must match the value exactly.
 std::string add_mask_command(std::string_view value);
 
 /// `::stop-commands::TOKEN`: until `resume_commands(TOKEN)`, nothing printed

@@ -69,6 +69,13 @@ TEST(WorkflowCommands, EveryLineBreakInAnAnnotationBecomesAnEscapedNewline) {
   }
 }
 
+TEST(WorkflowCommands, AMaskKeepsTheLineBreaksTheRunnerDoesNotSplitAt) {
+  EXPECT_EQ(add_mask_command("a\xE2\x80\xA8"
+                             "b\vc\r\nd"),
+            "::add-mask::a\xE2\x80\xA8"
+            "b\vc%0D%0Ad\n");
+}
+
 TEST(WorkflowCommands, ALogLineShowsEveryLineBreakAndControlCharacterAsAnEscape) {
   EXPECT_EQ(escape_log_line("a\rb\nc\vd\fe\xC2\x85"
                             "f\xE2\x80\xA8g\xE2\x80\xA9h\x1B[2Ki\tj\x7F"),
