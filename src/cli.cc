@@ -16,6 +16,7 @@
 #include "log_reader.h"
 #include "preflight_command.h"
 #include "report.h"
+#include "secrets.h"
 #include "step_commands.h"
 
 namespace cfdeploy {

@@ -14,6 +14,7 @@
 #include "preflight.h"
 #include "preflight_github.h"
 #include "preflight_report.h"
+#include "secrets.h"
 
 namespace cfdeploy {
 namespace {

@@ -14,6 +14,7 @@
 #include "github_report.h"
 #include "preflight_command.h"
 #include "process.h"
+#include "secrets.h"
 #include "step_report.h"
 #include "step_runner.h"
 #include "wrangler_command.h"
