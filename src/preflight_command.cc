@@ -15,6 +15,7 @@
 #include "preflight_github.h"
 #include "preflight_report.h"
 #include "secrets.h"
+#include "workflow_commands.h"
 
 namespace cfdeploy {
 namespace {
@@ -155,7 +156,8 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
   if (flags.format == "github") {
     report_preflight_to_github(report, text, secret_values(), out);
   } else {
-    out << text << std::flush;
+    // Outside any stop-commands window: no line of it may act on a runner.
+    out << (flags.format == "json" ? text : escape_log_lines(text)) << std::flush;
   }
   return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
 }

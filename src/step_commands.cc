@@ -17,6 +17,7 @@
 #include "secrets.h"
 #include "step_report.h"
 #include "step_runner.h"
+#include "workflow_commands.h"
 #include "wrangler_command.h"
 
 namespace cfdeploy {
@@ -96,8 +97,8 @@ public:
     if (result) {
       check_token_after_10000(result.value());
       // The summary quotes the child's error text: on GitHub it goes inside
-      // the stop-commands window, where `##[…]` in it cannot act.
-      std::string summary = redact_secrets(step_summary_text(result.value()));
+      // the stop-commands window, and elsewhere (--format text) it is escaped.
+      std::string summary = escape_log_lines(redact_secrets(step_summary_text(result.value())));
       (m_github ? std::cout : std::cerr) << summary << std::flush;
       if (m_github) {
         m_github->observe(Stream::out, summary);

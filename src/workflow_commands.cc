@@ -93,6 +93,39 @@ bool is_control(char c) {
   return (byte < 0x20 && c != '\t') || byte == 0x7F;
 }
 
+// The length of the .NET white space (String.TrimStart) at the start of `text`.
+size_t dotnet_leading_space(std::string_view text) {
+  static constexpr std::string_view k_spaces[] = {" ",
+                                                  "\t",
+                                                  "\xC2\xA0",
+                                                  "\xE1\x9A\x80",
+                                                  "\xE2\x80\x80",
+                                                  "\xE2\x80\x81",
+                                                  "\xE2\x80\x82",
+                                                  "\xE2\x80\x83",
+                                                  "\xE2\x80\x84",
+                                                  "\xE2\x80\x85",
+                                                  "\xE2\x80\x86",
+                                                  "\xE2\x80\x87",
+                                                  "\xE2\x80\x88",
+                                                  "\xE2\x80\x89",
+                                                  "\xE2\x80\x8A",
+                                                  "\xE2\x80\xAF",
+                                                  "\xE2\x81\x9F",
+                                                  "\xE3\x80\x80"};
+  size_t length = 0;
+  for (bool found = true; found;) {
+    found = false;
+    for (std::string_view space : k_spaces) {
+      if (text.substr(length).starts_with(space)) {
+        length += space.size();
+        found = true;
+      }
+    }
+  }
+  return length;
+}
+
 std::string_view level_name(AnnotationLevel level) {
   switch (level) {
     case AnnotationLevel::error:
@@ -142,6 +175,25 @@ std::string escape_log_line(std::string_view text) {
     } else {
       out += text[i];
     }
+  }
+  return out;
+}
+
+std::string escape_log_lines(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string line = escape_log_line(text.substr(0, end));
+    size_t indent = dotnet_leading_space(line);
+    if (std::string_view(line).substr(indent).starts_with("::")) {
+      line.replace(indent, 1, "\\x3A");
+    }
+    out += line;
+    if (end == std::string_view::npos) {
+      break;
+    }
+    out += '\n';
+    text.remove_prefix(end + 1);
   }
   return out;
 }

@@ -26,6 +26,12 @@ std::string escape_property(std::string_view text);
 /// which the runner would take as a command anywhere in a line.
 std::string escape_log_line(std::string_view text);
 
+/// Text of several lines for people (each ended by LF), printed outside the
+/// stop-commands window: each line as escape_log_line, and a line that would
+/// start with `::` once the runner trims its leading white space (Unicode's
+/// too) gets its first colon as `\x3A`.
+std::string escape_log_lines(std::string_view text);
+
 using CommandProperties = std::vector<std::pair<std::string, std::string>>;
 
 /// `::name k=v,k=v::message` with a trailing newline; empty properties are left out.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
 
 #include "support/run_command.h"
 #include "support/runner_log.h"
@@ -63,6 +64,25 @@ TEST(Diagnostics, QuotedArgumentsInUsageErrorsCannotIssueWorkflowCommands) {
     EXPECT_TRUE(contains(result.err, "::error::injected"))
         << "still shown, as text: " << result.err;
   }
+}
+
+// Outside GitHub's reporting (--format text) the step's summary goes to stderr
+// with no stop-commands window, quoting the child's error line.
+TEST(Diagnostics, TheStepSummaryOutsideTheWindowCannotIssueACommand) {
+  CommandResult result = run_cfdeploy(
+      {"run", "--format", "text", "--", CFDEPLOY_TEST_CHILD, "error-quoting", "##[error]injected"},
+      "", {"GITHUB_ACTIONS=true"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  std::string ours;  // the lines cfdeploy wrote, not the child's own
+  std::istringstream in(result.err);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("cfdeploy:", 0) == 0) {
+      ours += line + "\n";
+    }
+  }
+  EXPECT_TRUE(contains(ours, "cfdeploy: evidence: ")) << result.err;
+  EXPECT_EQ(testing::runner_commands(ours), std::vector<std::string>{}) << ours;
+  EXPECT_TRUE(contains(ours, "##\\[error]injected")) << ours;
 }
 
 }  // namespace

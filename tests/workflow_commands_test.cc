@@ -89,6 +89,21 @@ TEST(WorkflowCommands, ALogLineCannotHoldALegacyCommandAnywhere) {
             "::error::at the start");  // callers prefix it
 }
 
+TEST(WorkflowCommands, LinesForPeopleCannotStartOrHoldACommand) {
+  EXPECT_EQ(escape_log_lines("FAIL  title\n"
+                             "      ::error::injected\n"
+                             "\xC2\xA0\t::warning::y\n"
+                             "ok ##[error]z\r::notice::w\n"
+                             "a:: b"),
+            "FAIL  title\n"
+            "      \\x3A:error::injected\n"
+            "\xC2\xA0\t\\x3A:warning::y\n"
+            "ok ##\\[error]z\\r::notice::w\n"
+            "a:: b");
+  EXPECT_EQ(escape_log_lines(""), "");
+  EXPECT_EQ(escape_log_lines("one\n\n"), "one\n\n");
+}
+
 TEST(WorkflowCommands, AnnotationsAndOutputsAreRedactedBeforeTheyAreEscaped) {
   setenv("CLOUDFLARE_API_TOKEN", "tok%en,secret:42\n", 1);
   std::string command = annotation_command(
