@@ -4,7 +4,7 @@
 // model of GitHub's Markdown, each holds exactly the headings and links of the same summary
 // built from harmless values (a valid http(s) deployment URL may add its one link, to
 // itself). The annotations, read back as the runner reads lines, are one command each, and
-// a diagnostic is one line the runner acts on in no way.
+// a diagnostic, and each line of text for people, is one line the runner acts on in no way.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -295,6 +295,54 @@ void check_annotations(const std::vector<Annotation>& annotations) {
   }
 }
 
+// String.TrimStart(): .NET white space off the front.
+std::string_view dotnet_trim_start(std::string_view line) {
+  static constexpr std::string_view k_spaces[] = {" ",
+                                                  "\t",
+                                                  "\v",
+                                                  "\f",
+                                                  "\xC2\x85",
+                                                  "\xC2\xA0",
+                                                  "\xE1\x9A\x80",
+                                                  "\xE2\x80\x80",
+                                                  "\xE2\x80\x81",
+                                                  "\xE2\x80\x82",
+                                                  "\xE2\x80\x83",
+                                                  "\xE2\x80\x84",
+                                                  "\xE2\x80\x85",
+                                                  "\xE2\x80\x86",
+                                                  "\xE2\x80\x87",
+                                                  "\xE2\x80\x88",
+                                                  "\xE2\x80\x89",
+                                                  "\xE2\x80\x8A",
+                                                  "\xE2\x80\xA8",
+                                                  "\xE2\x80\xA9",
+                                                  "\xE2\x80\xAF",
+                                                  "\xE2\x81\x9F",
+                                                  "\xE3\x80\x80"};
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view space : k_spaces) {
+      if (line.starts_with(space)) {
+        line.remove_prefix(space.size());
+        trimmed = true;
+      }
+    }
+  }
+  return line;
+}
+
+// Text for people outside the window: as many lines as it had LFs, none of them a command.
+void check_text_for_people(std::string_view text) {
+  std::string escaped = escape_log_lines(text);
+  check(log_lines(escaped) == static_cast<size_t>(std::count(text.begin(), text.end(), '\n')),
+        "text for people keeps its lines and adds none");
+  for (std::string_view line : markdown_lines(escaped)) {
+    check(!dotnet_trim_start(line).starts_with("::") && line.find("##[") == std::string::npos,
+          "no line of text for people is a command");
+  }
+}
+
 void check_diagnostic(const std::string& message) {
   std::string line = diagnostic_line("cfdeploy: error: ", message);
   check(log_lines(line) == 1 && line.ends_with('\n'), "a diagnostic is one line");
@@ -336,5 +384,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_annotations(build_annotations(verdict, {}));
   check_annotations(preflight_annotations(preflight_report(fuzzed)));
   check_diagnostic("unknown command '" + fuzzed.step + "'");
+  check_text_for_people(fuzzed.evidence);
   return 0;
 }
