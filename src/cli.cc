@@ -18,6 +18,7 @@
 #include "report.h"
 #include "secrets.h"
 #include "step_commands.h"
+#include "workflow_commands.h"
 
 namespace cfdeploy {
 namespace {
@@ -76,11 +77,14 @@ int run_explain(const ExplainOptions& options) {
   }
   if (options.format == "json") {
     // A saved log need not be valid UTF-8, and the evidence quotes it.
-    std::cout << redacted_json_text(verdict_to_json(verdict.value())) << "\n";
+    std::cout << escape_json_for_log(redacted_json_text(verdict_to_json(verdict.value()))) << "\n";
   } else if (options.format == "github") {
     report_explanation_to_github(verdict.value(), path);
   } else {
-    std::cout << verdict_to_text(verdict.value(), TextStyle{stdout_wants_color()});
+    // It quotes the log, outside any stop-commands window; colour means a terminal.
+    bool color = stdout_wants_color();
+    std::string text = verdict_to_text(verdict.value(), TextStyle{color});
+    std::cout << (color ? text : escape_log_lines(text));
   }
   return exit_with(ExitCode::success);
 }

@@ -157,7 +157,8 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
     report_preflight_to_github(report, text, secret_values(), out);
   } else {
     // Outside any stop-commands window: no line of it may act on a runner.
-    out << (flags.format == "json" ? text : escape_log_lines(text)) << std::flush;
+    out << (flags.format == "json" ? escape_json_for_log(text) : escape_log_lines(text))
+        << std::flush;
   }
   return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
 }

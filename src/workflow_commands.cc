@@ -198,6 +198,14 @@ std::string escape_log_lines(std::string_view text) {
   return out;
 }
 
+std::string escape_json_for_log(std::string_view json) {
+  std::string out(json);
+  for (size_t at = out.find("##["); at != std::string::npos; at = out.find("##[", at + 2)) {
+    out.replace(at + 2, 1, "\\u005b");
+  }
+  return out;
+}
+
 std::string workflow_command(std::string_view name, const CommandProperties& properties,
                              std::string_view message) {
   std::string command = "::" + std::string(name);

@@ -32,6 +32,11 @@ std::string escape_log_line(std::string_view text);
 /// too) gets its first colon as `\x3A`.
 std::string escape_log_lines(std::string_view text);
 
+/// JSON text printed outside the stop-commands window: `##[` (only ever
+/// inside a string) as `##\u005b`, which a JSON reader takes for the same
+/// string and the runner for no command. JSON escapes every line break.
+std::string escape_json_for_log(std::string_view json);
+
 using CommandProperties = std::vector<std::pair<std::string, std::string>>;
 
 /// `::name k=v,k=v::message` with a trailing newline; empty properties are left out.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "support/run_command.h"
@@ -83,6 +84,25 @@ TEST(Diagnostics, TheStepSummaryOutsideTheWindowCannotIssueACommand) {
   EXPECT_TRUE(contains(ours, "cfdeploy: evidence: ")) << result.err;
   EXPECT_EQ(testing::runner_commands(ours), std::vector<std::string>{}) << ours;
   EXPECT_TRUE(contains(ours, "##\\[error]injected")) << ours;
+}
+
+// explain quotes the log it reads, in text and in JSON, outside any window.
+TEST(Diagnostics, ExplainsOutputCannotIssueACommand) {
+  const std::string log =
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/d1/database/b) failed. "
+      "##[error]injected The given account is not valid or is not authorized to access this "
+      "service [code: 7403]\n";
+  for (const std::string format : {"text", "json"}) {
+    CommandResult result = run_cfdeploy({"explain", "--format", format, "-"}, log);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_TRUE(contains(result.out, "injected")) << result.out;
+    EXPECT_EQ(testing::runner_commands(result.out), std::vector<std::string>{}) << result.out;
+    if (format == "json") {
+      EXPECT_NE(nlohmann::json::parse(result.out)["evidence"]["text"].get<std::string>().find(
+                    "##[error]injected"),
+                std::string::npos);
+    }
+  }
 }
 
 }  // namespace

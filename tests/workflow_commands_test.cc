@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace cfdeploy {
 namespace {
@@ -102,6 +103,15 @@ TEST(WorkflowCommands, LinesForPeopleCannotStartOrHoldACommand) {
             "a:: b");
   EXPECT_EQ(escape_log_lines(""), "");
   EXPECT_EQ(escape_log_lines("one\n\n"), "one\n\n");
+}
+
+TEST(WorkflowCommands, JsonForTheLogHoldsNoLegacyCommandAndMeansTheSame) {
+  std::string json = R"({"evidence": "x ##[error]y ###[warning]z", "list": ["##["]})";
+  std::string escaped = escape_json_for_log(json);
+  EXPECT_EQ(escaped.find("##["), std::string::npos) << escaped;
+  EXPECT_EQ(nlohmann::json::parse(escaped), nlohmann::json::parse(json));
+  EXPECT_EQ(escaped,
+            R"({"evidence": "x ##\u005berror]y ###\u005bwarning]z", "list": ["##\u005b"]})");
 }
 
 TEST(WorkflowCommands, AnnotationsAndOutputsAreRedactedBeforeTheyAreEscaped) {
