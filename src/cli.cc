@@ -16,7 +16,9 @@
 #include "log_reader.h"
 #include "preflight_command.h"
 #include "report.h"
+#include "secrets.h"
 #include "step_commands.h"
+#include "workflow_commands.h"
 
 namespace cfdeploy {
 namespace {
@@ -29,6 +31,9 @@ struct ExplainOptions {
 struct CodesOptions {
   std::string format = "md";
 };
+
+// Each diagnostic is one line, so the hint is a line of its own.
+constexpr const char* k_usage_hint = "run 'cfdeploy --help' for usage";
 
 int exit_with(ExitCode code) { return static_cast<int>(code); }
 
@@ -72,13 +77,14 @@ int run_explain(const ExplainOptions& options) {
   }
   if (options.format == "json") {
     // A saved log need not be valid UTF-8, and the evidence quotes it.
-    std::cout << verdict_to_json(verdict.value())
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout << escape_json_for_log(redacted_json_text(verdict_to_json(verdict.value()))) << "\n";
   } else if (options.format == "github") {
     report_explanation_to_github(verdict.value(), path);
   } else {
-    std::cout << verdict_to_text(verdict.value(), TextStyle{stdout_wants_color()});
+    // It quotes the log, outside any stop-commands window; colour means a terminal.
+    bool color = stdout_wants_color();
+    std::string text = verdict_to_text(verdict.value(), TextStyle{color});
+    std::cout << (color ? text : escape_log_lines(text));
   }
   return exit_with(ExitCode::success);
 }
@@ -158,7 +164,8 @@ int run_cli(int argc, char** argv) {
   add_explain(app, explain);
   add_codes(app, codes);
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
-    print_error(*problem + "\nRun 'cfdeploy --help' for usage.");
+    print_error(*problem);
+    print_note(k_usage_hint);
     return exit_with(ExitCode::usage);
   }
   try {
@@ -167,7 +174,13 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(parse_error_text(app, e) + "\nRun 'cfdeploy --help' for usage.");
+    print_error(parse_error_text(app, e));
+    print_note(k_usage_hint);
+    return exit_with(ExitCode::usage);
+  }
+  if (std::optional<std::string> problem = short_secret_problem();
+      problem && !app.got_subcommand("explain") && !app.got_subcommand("codes")) {
+    print_error(*problem);  // these commands send and mask the token
     return exit_with(ExitCode::usage);
   }
   if (app.got_subcommand("explain")) {

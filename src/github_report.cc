@@ -329,11 +329,10 @@ void GithubReporter::append_to(const std::string& path, const std::string& varia
     print_warning(variable + " is not set, so it was not written");
     return;
   }
-  std::string redacted = redact_secrets(text);
   errno = 0;
   std::ofstream file(path, std::ios::app | std::ios::binary);
   int failure = file ? 0 : errno;  // why it would not open
-  file << redacted;
+  file << text;  // redacted by its writers, before they escaped it
   file.close();
   if (!file && failure == 0) {
     failure = errno;  // why writing or closing failed

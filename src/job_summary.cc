@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <sstream>
 
+#include "markdown.h"
+#include "secrets.h"
+
 namespace cfdeploy {
 namespace {
 
@@ -39,8 +42,9 @@ bool is_credential_problem(const CatalogueEntry& entry) {
 
 void write_headline(std::ostream& out, const SummaryInput& input) {
   bool ok = input.verdict->ok;
-  out << "## " << (ok ? "\xE2\x9C\x85 " : "\xE2\x9D\x8C ") << "cfdeploy: `"
-      << escape_html(input.step) << "` " << (ok ? "succeeded" : "failed") << "\n\n";
+  out << "## " << (ok ? "\xE2\x9C\x85 " : "\xE2\x9D\x8C ")
+      << "cfdeploy: " << markdown_code(input.step) << " " << (ok ? "succeeded" : "failed")
+      << "\n\n";
 }
 
 void write_facts(std::ostream& out, const SummaryInput& input) {
@@ -53,18 +57,19 @@ void write_facts(std::ostream& out, const SummaryInput& input) {
       << (input.attempts > 0 ? seconds_text(input.duration) : "-") << " | "
       << (input.attempts > 0 ? std::to_string(input.exit_code) : "-") << " |\n\n";
   if (!input.deployment_url.empty()) {
-    out << "Deployed to " << escape_html(input.deployment_url) << "\n\n";
+    out << "Deployed to " << markdown_url(input.deployment_url) << "\n\n";
   }
   if (input.verdict->migrations_applied > 0) {
     out << input.verdict->migrations_applied << " migration(s) applied.\n\n";
   }
 }
 
+// The catalogue's own text holds Markdown (code spans), so it is only HTML-escaped.
 void write_fix(std::ostream& out, const Finding& finding) {
   const CatalogueEntry& entry = *finding.entry;
   out << "**" << escape_html(entry.title) << "**";
   if (!finding.migration.empty()) {
-    out << " in `" << escape_html(finding.migration) << "`";
+    out << " in " << markdown_code(finding.migration);
   }
   out << "\n\n### How to fix it\n\n";
   for (const std::string& step : entry.guidance) {
@@ -97,7 +102,8 @@ void write_error_lines(std::ostream& out, const Verdict& verdict) {
   std::string lines;
   auto add = [&lines](const Finding& finding) {
     if (lines.size() < k_max_error_lines_bytes) {
-      lines += evidence_place(finding, "line") + ": " + finding.evidence + "\n";
+      // Redacted before the cut, which could leave part of a token behind.
+      lines += evidence_place(finding, "line") + ": " + redact_secrets(finding.evidence) + "\n";
     }
   };
   add(*verdict.primary);
@@ -111,33 +117,6 @@ void write_error_lines(std::ostream& out, const Verdict& verdict) {
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '|':
-        out += "&#124;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string job_summary_markdown(const SummaryInput& input) {
   std::ostringstream out;
   write_headline(out, input);
@@ -146,12 +125,12 @@ std::string job_summary_markdown(const SummaryInput& input) {
     write_fix(out, *input.verdict->primary);
     write_permissions(out, *input.verdict->primary->entry);
     if (!input.retry_note.empty()) {
-      out << "_" << escape_html(input.retry_note) << "_\n\n";
+      out << "_" << markdown_text(input.retry_note) << "_\n\n";
     }
     write_error_lines(out, *input.verdict);
   }
   if (!input.wrangler_version.empty()) {
-    out << "wrangler " << escape_html(input.wrangler_version) << "\n";
+    out << "wrangler " << markdown_text(input.wrangler_version) << "\n";
   }
   std::string markdown = out.str();
   if (markdown.size() > k_max_summary_bytes) {

@@ -1,7 +1,9 @@
 // The Markdown written to $GITHUB_STEP_SUMMARY: a headline, the facts in a
 // table, the fix as a checklist, the token permissions for credential
 // errors, and the error lines folded away. A pure function of the result;
-// every piece of log text is HTML-escaped and the whole stays under 1 MiB.
+// every value from elsewhere (argv, names, versions, URLs, log text) is
+// redacted and escaped for where it goes (markdown.h), and the whole stays
+// under 1 MiB.
 #pragma once
 
 #include <chrono>
@@ -26,8 +28,5 @@ struct SummaryInput {
 inline constexpr size_t k_max_summary_bytes = size_t{1000} * 1000;
 
 std::string job_summary_markdown(const SummaryInput& input);
-
-/// `& < > "` as HTML entities, and `|` so it cannot split a table cell.
-std::string escape_html(std::string_view text);
 
 }  // namespace cfdeploy

@@ -16,6 +16,8 @@
 #include "preflight_github.h"
 #include "preflight_report.h"
 #include "process.h"
+#include "secrets.h"
+#include "workflow_commands.h"
 
 namespace cfdeploy {
 namespace {
@@ -29,14 +31,6 @@ constexpr NumberRange k_request_seconds{0.001, 3600, false, "seconds"};
 std::optional<std::string> env_value(const char* name) {
   const char* value = std::getenv(name);
   return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
-}
-
-// fetch() strips these around a header value, so wrangler sends a token with a pasted
-// line break at the end without complaint; do the same.
-std::string trim_http_whitespace(const std::string& text) {
-  size_t first = text.find_first_not_of(" \t\r\n");
-  size_t last = text.find_last_not_of(" \t\r\n");
-  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
 }
 
 // Says where the bad character is without showing any of the token.
@@ -176,15 +170,16 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
     report = run_preflight(*api.value(), input);
   }
   // A server's non-JSON body is quoted in the details and need not be valid UTF-8.
-  auto json_text = [&report] {
-    return preflight_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  std::string text = flags.format == "json" ? json_text() + "\n" : preflight_to_text(report);
-  text = redact_secrets(scrub_secret(text, token));
+  // Redacted before JSON escaping, which would hide a token with a quote or backslash.
+  std::string text = flags.format == "json" ? redacted_json_text(preflight_to_json(report)) + "\n"
+                                            : redact_secrets(preflight_to_text(report));
+  text = scrub_secret(text, token);
   if (flags.format == "github") {
-    report_preflight_to_github(report, text, {token}, out);
+    report_preflight_to_github(report, text, secret_values(), out);
   } else {
-    out << text << std::flush;
+    // Outside any stop-commands window: no line of it may act on a runner.
+    out << (flags.format == "json" ? escape_json_for_log(text) : escape_log_lines(text))
+        << std::flush;
   }
   if (int signal = cancellation.signal()) {
     print_note("preflight was cancelled by signal " + std::to_string(signal) +

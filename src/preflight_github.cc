@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "github_report.h"
-#include "job_summary.h"
+#include "markdown.h"
 
 namespace cfdeploy {
 namespace {
@@ -80,19 +80,21 @@ std::string preflight_summary_markdown(const PreflightReport& report) {
                        : "passed")
       << "\n\n| Check | Result | Detail |\n|---|---|---|\n";
   for (const CheckResult& check : report.checks) {
-    out << "| " << escape_html(check.title) << " | " << status_mark(check.status) << " | "
-        << escape_html(check.detail) << " |\n";
+    out << "| " << markdown_text(check.title) << " | " << status_mark(check.status) << " | "
+        << markdown_text(check.detail) << " |\n";
   }
   for (const CheckResult& check : report.checks) {
     if (check.status != CheckStatus::fail || check.fix.empty()) {
       continue;
     }
-    out << "\n### " << escape_html(check.title) << "\n\n";
+    out << "\n### " << markdown_text(check.title) << "\n\n";
     if (check.where) {
-      out << "At `" << escape_html(check.where->text()) << "`.\n\n";
+      out << "At " << markdown_code(check.where->text()) << ".\n\n";
     }
+    // The fixes quote names from the configuration and the API, so their
+    // backticks show as typed rather than as code.
     for (const std::string& fix : check.fix) {
-      out << "- [ ] " << escape_html(fix) << "\n";
+      out << "- [ ] " << markdown_text(fix) << "\n";
     }
   }
   return out.str();

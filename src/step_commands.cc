@@ -15,8 +15,10 @@
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
+#include "secrets.h"
 #include "step_report.h"
 #include "step_runner.h"
+#include "workflow_commands.h"
 #include "wrangler_command.h"
 
 namespace cfdeploy {
@@ -53,10 +55,7 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv) 
 void write_report(const std::string& path, const StepResult& result,
                   const std::vector<std::string>& command) {
   // The child's lines are quoted as they were, and need not be valid UTF-8.
-  std::string text = redact_secrets(step_report_json(result, command)
-                                        .dump(2, ' ', false,
-                                              nlohmann::json::error_handler_t::replace)) +
-                     "\n";
+  std::string text = redacted_json_text(step_report_json(result, command)) + "\n";
   errno = 0;
   std::ofstream out(path, std::ios::trunc | std::ios::binary);
   int failure = out ? 0 : errno;
@@ -70,21 +69,6 @@ void write_report(const std::string& path, const StepResult& result,
     print_warning("could not write the report to '" + path + "'" + reason +
                   "; the step's result is above");
   }
-}
-
-std::vector<std::string> secrets_to_mask(const StepFlags& flags) {
-  std::vector<std::string> names = {"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY"};
-  if (flags.mask_account_id) {
-    names.emplace_back("CLOUDFLARE_ACCOUNT_ID");
-  }
-  std::vector<std::string> secrets;
-  for (const std::string& name : names) {
-    const char* value = std::getenv(name.c_str());
-    if (value != nullptr && *value != '\0') {
-      secrets.emplace_back(value);
-    }
-  }
-  return secrets;
 }
 
 // "wrangler d1 migrations apply DB --remote": the command as a person names it.
@@ -118,7 +102,7 @@ public:
   // like any other.
   StepResult execute(const StepOptions& options) {
     if (m_github) {
-      m_github->start_child_output(secrets_to_mask(m_flags));
+      m_github->start_child_output(secret_values(m_flags.mask_account_id));
     }
     m_output_deadline.reset();
     if (options.timeout) {
@@ -132,8 +116,8 @@ public:
       result = not_started_result(result.error(), builtin_catalogue());
     }
     // The summary quotes the child's error text: on GitHub it goes inside
-    // the stop-commands window, where `##[…]` in it cannot act.
-    std::string summary = redact_secrets(step_summary_text(result.value()));
+    // the stop-commands window, and elsewhere (--format text) it is escaped.
+    std::string summary = escape_log_lines(redact_secrets(step_summary_text(result.value())));
     (m_github ? std::cout : std::cerr) << summary << std::flush;
     if (m_github) {
       m_github->observe(Stream::out, summary);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <sstream>
+
 #include "support/findings.h"
 
 namespace cfdeploy {
@@ -36,7 +39,7 @@ TEST(JobSummary, A7403HasTheHeadlineFactsChecklistAndPermissions) {
   EXPECT_NE(markdown.find("| Account \xE2\x80\xBA Workers Scripts \xE2\x80\xBA Edit |"),
             std::string::npos);
   EXPECT_NE(markdown.find("<details><summary>Error lines (1)</summary>"), std::string::npos);
-  EXPECT_NE(markdown.find("wrangler 4.86.0"), std::string::npos);
+  EXPECT_NE(markdown.find("wrangler 4\\.86\\.0"), std::string::npos);
 }
 
 TEST(JobSummary, A10000SaysHowToReplaceTheToken) {
@@ -72,6 +75,99 @@ TEST(JobSummary, StaysUnderTheRunnersLimit) {
   }
   std::string markdown = job_summary_markdown(input_for(verdict));
   EXPECT_LT(markdown.size(), 1024u * 1024u);
+}
+
+// The summary's lines that start with `prefix`.
+std::vector<std::string> lines_starting(const std::string& markdown, const std::string& prefix) {
+  std::vector<std::string> found;
+  std::istringstream in(markdown);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) {
+      found.push_back(line);
+    }
+  }
+  return found;
+}
+
+const std::string k_hostile = "`x`\n## Injected\r[click](https://evil.example) www.evil.example<b>";
+
+TEST(JobSummary, ArgvInTheHeadlineStaysInsideItsCodeSpan) {
+  Verdict verdict = failed_with(7403, "/d1/", "e");
+  SummaryInput input = input_for(verdict);
+  input.step = "wrangler d1 migrations apply " + k_hostile + " --env " + k_hostile;
+  std::string markdown = job_summary_markdown(input);
+  std::vector<std::string> headings = lines_starting(markdown, "#");
+  ASSERT_FALSE(headings.empty());
+  EXPECT_EQ(headings[0],
+            "## \xE2\x9D\x8C cfdeploy: ``wrangler d1 migrations apply `x` ## Injected "
+            "[click](https://evil.example) www.evil.example<b> --env `x` ## Injected "
+            "[click](https://evil.example) www.evil.example<b>`` failed");
+  EXPECT_EQ(headings.size(), 3u) << markdown;  // the headline, how to fix it, token permissions
+}
+
+TEST(JobSummary, TheWranglerVersionIsPlainText) {
+  Verdict verdict;
+  SummaryInput input = input_for(verdict);
+  input.wrangler_version = "4.86.0\n# Injected [x](https://evil.example) www.evil.example";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_TRUE(lines_starting(markdown, "# ").empty()) << markdown;
+  EXPECT_NE(
+      markdown.find("wrangler 4\\.86\\.0 \\# Injected \\[x\\]\\(https\\:\\/\\/evil\\.example\\) "
+                    "www\\.evil\\.example\n"),
+      std::string::npos)
+      << markdown;
+}
+
+TEST(JobSummary, OnlyAnHttpDeploymentUrlBecomesALink) {
+  Verdict verdict;
+  SummaryInput input = input_for(verdict);
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"https://lab-worker.example.workers.dev/", "<https://lab-worker.example.workers.dev/>"},
+      {"http://127.0.0.1:8787", "<http://127.0.0.1:8787>"},
+      {"javascript:alert(1)", "`javascript:alert(1)`"},
+      {"https://x.dev/a b](https://evil.example)", "`https://x.dev/a b](https://evil.example)`"},
+      {"https://x.dev\n# h", "`https://x.dev # h`"},
+      {"https://x.dev/<img>", "`https://x.dev/<img>`"},
+      {"https:///path", "`https:///path`"},
+  };
+  for (const auto& [url, shown] : cases) {
+    input.deployment_url = url;
+    std::string markdown = job_summary_markdown(input);
+    EXPECT_NE(markdown.find("\nDeployed to " + shown + "\n"), std::string::npos) << markdown;
+  }
+}
+
+TEST(JobSummary, AMigrationNameWithBackticksStaysInItsCodeSpan) {
+  Verdict verdict = failed_with(std::nullopt, "", "near \"CREAT\": syntax error");
+  verdict.primary->migration = "0002_`x`](https://evil.example)\n# h.sql";
+  std::string markdown = job_summary_markdown(input_for(verdict));
+  EXPECT_NE(markdown.find(" in ``0002_`x`](https://evil.example) # h.sql``\n"), std::string::npos)
+      << markdown;
+  EXPECT_TRUE(lines_starting(markdown, "# ").empty()) << markdown;
+}
+
+TEST(JobSummary, TheRetryNoteIsPlainText) {
+  Verdict verdict = failed_with(7403, "/d1/", "e");
+  SummaryInput input = input_for(verdict);
+  input.retry_note = "not retried: [x](https://evil.example)";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("_not retried\\: \\[x\\]\\(https\\:\\/\\/evil\\.example\\)_"),
+            std::string::npos)
+      << markdown;
+}
+
+TEST(JobSummary, TheTokenIsRedactedBeforeHtmlEscaping) {
+  setenv("CLOUDFLARE_API_TOKEN", "tok<en>&\"|secret-42", 1);
+  Verdict verdict = failed_with(10000, "/accounts/a", "Bearer tok<en>&\"|secret-42 refused");
+  verdict.primary->migration = "tok<en>&\"|secret-42.sql";
+  SummaryInput input = input_for(verdict);
+  input.step = "run tok<en>&\"|secret-42";
+  input.deployment_url = "https://tok<en>&\"|secret-42";
+  input.wrangler_version = "tok<en>&\"|secret-42";
+  std::string markdown = job_summary_markdown(input);
+  unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(markdown.find("secret-42"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("Bearer *** refused"), std::string::npos) << markdown;
 }
 
 }  // namespace

@@ -50,9 +50,42 @@ TEST(PreflightGithub, SummaryTablesEveryCheckAndListsTheFixes) {
   std::string markdown = preflight_summary_markdown(report_with_a_stale_database_id());
   EXPECT_EQ(markdown.rfind("## \xE2\x9D\x8C cfdeploy preflight failed", 0), 0u) << markdown;
   EXPECT_NE(markdown.find("| The API token is valid | \xE2\x9C\x85 pass |"), std::string::npos);
-  EXPECT_NE(markdown.find("&lt;anything&gt;"), std::string::npos);
+  EXPECT_NE(markdown.find("does not match \\<anything\\> |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("At `wrangler.toml:10`."), std::string::npos);
-  EXPECT_NE(markdown.find("- [ ] Set database_id = &quot;2f0c&quot;"), std::string::npos);
+  EXPECT_NE(markdown.find("- [ ] Set database\\_id \\= \\\"2f0c\\\" at wrangler\\.toml\\:10\n"),
+            std::string::npos)
+      << markdown;
+}
+
+// The lines of `markdown` that start with `prefix`.
+std::vector<std::string> lines_starting(const std::string& markdown, const std::string& prefix) {
+  std::vector<std::string> found;
+  for (size_t start = 0; start < markdown.size();) {
+    size_t end = markdown.find('\n', start);
+    std::string line = markdown.substr(start, end == std::string::npos ? end : end - start);
+    if (line.rfind(prefix, 0) == 0) {
+      found.push_back(line);
+    }
+    start = end == std::string::npos ? markdown.size() : end + 1;
+  }
+  return found;
+}
+
+TEST(PreflightGithub, AnApiMessageStaysInItsTableCell) {
+  PreflightReport report = report_with_a_stale_database_id();
+  report.checks[0].detail = "bad | injected cell\n## Injected\n[x](https://evil.example)";
+  report.checks[1].title = "D1 database 'x\n# Injected' exists";
+  report.checks[1].fix = {"Run `npx wrangler d1 create x`](https://evil.example)"};
+  std::string markdown = preflight_summary_markdown(report);
+  EXPECT_NE(markdown.find("| The API token is valid | \xE2\x9C\x85 pass | bad \\| injected cell "
+                          "\\#\\# Injected \\[x\\]\\(https\\:\\/\\/evil\\.example\\) |\n"),
+            std::string::npos)
+      << markdown;
+  EXPECT_EQ(lines_starting(markdown, "#").size(), 2u)
+      << markdown;  // the headline, the failed check
+  EXPECT_EQ(lines_starting(markdown, "| ").size(), 4u) << markdown;  // the header and three checks
+  EXPECT_NE(markdown.find("- [ ] Run \\`npx wrangler d1 create x\\`\\]\\(https"), std::string::npos)
+      << markdown;
 }
 
 TEST(PreflightGithub, SummaryHeadlineSaysWhetherTheTokenWasVerified) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+
 namespace cfdeploy {
 namespace {
 
@@ -42,6 +46,82 @@ TEST(WorkflowCommands, NoMessageCanStartASecondCommand) {
   std::string command = workflow_command("error", {}, "x\n::add-mask::y\r\n##[error]z");
   EXPECT_EQ(command.find('\n'), command.size() - 1);
   EXPECT_EQ(command.find('\r'), std::string::npos);
+}
+
+// The runner ends a line at CR, LF and CRLF (StreamReader.ReadLine); the rest
+// are line breaks to other readers of the log (Unicode's mandatory breaks).
+const std::vector<std::string> k_line_breaks = {"\r", "\n",       "\r\n",         "\v",
+                                                "\f", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+
+TEST(WorkflowCommands, EveryLineBreakInAnAnnotationBecomesAnEscapedNewline) {
+  for (const std::string& line_break : k_line_breaks) {
+    std::string command =
+        annotation_command({AnnotationLevel::error, "t" + line_break + "u", "f" + line_break + "g",
+                            3, "a" + line_break + "::warning::b"});
+    EXPECT_EQ(command.find('\n'), command.size() - 1) << testing::PrintToString(line_break);
+    EXPECT_EQ(command.find('\r'), std::string::npos);
+    for (const std::string& other : k_line_breaks) {
+      EXPECT_EQ(command.substr(0, command.size() - 1).find(other), std::string::npos)
+          << testing::PrintToString(line_break) << " left " << testing::PrintToString(other);
+    }
+    std::map<std::string, std::string> runner_escapes = {{"\r", "%0D"}, {"\r\n", "%0D%0A"}};
+    std::string escaped = runner_escapes.count(line_break) > 0 ? runner_escapes[line_break] : "%0A";
+    EXPECT_TRUE(command.ends_with("::a" + escaped + "::warning::b\n")) << command;
+  }
+}
+
+TEST(WorkflowCommands, AMaskKeepsTheLineBreaksTheRunnerDoesNotSplitAt) {
+  EXPECT_EQ(add_mask_command("a\xE2\x80\xA8"
+                             "b\vc\r\nd"),
+            "::add-mask::a\xE2\x80\xA8"
+            "b\vc%0D%0Ad\n");
+}
+
+TEST(WorkflowCommands, ALogLineShowsEveryLineBreakAndControlCharacterAsAnEscape) {
+  EXPECT_EQ(escape_log_line("a\rb\nc\vd\fe\xC2\x85"
+                            "f\xE2\x80\xA8g\xE2\x80\xA9h\x1B[2Ki\tj\x7F"),
+            "a\\rb\\nc\\vd\\fe\\u0085f\\u2028g\\u2029h\\x1B[2Ki\tj\\x7F");
+  EXPECT_EQ(escape_log_line("caf\xC3\xA9 \xE2\x80\xBA ok"), "caf\xC3\xA9 \xE2\x80\xBA ok");
+}
+
+TEST(WorkflowCommands, ALogLineCannotHoldALegacyCommandAnywhere) {
+  EXPECT_EQ(escape_log_line("x ##[error]y ###[add-mask]z"), "x ##\\[error]y ###\\[add-mask]z");
+  EXPECT_EQ(escape_log_line("::error::at the start"),
+            "::error::at the start");  // callers prefix it
+}
+
+TEST(WorkflowCommands, LinesForPeopleCannotStartOrHoldACommand) {
+  EXPECT_EQ(escape_log_lines("FAIL  title\n"
+                             "      ::error::injected\n"
+                             "\xC2\xA0\t::warning::y\n"
+                             "ok ##[error]z\r::notice::w\n"
+                             "a:: b"),
+            "FAIL  title\n"
+            "      \\x3A:error::injected\n"
+            "\xC2\xA0\t\\x3A:warning::y\n"
+            "ok ##\\[error]z\\r::notice::w\n"
+            "a:: b");
+  EXPECT_EQ(escape_log_lines(""), "");
+  EXPECT_EQ(escape_log_lines("one\n\n"), "one\n\n");
+}
+
+TEST(WorkflowCommands, JsonForTheLogHoldsNoLegacyCommandAndMeansTheSame) {
+  std::string json = R"({"evidence": "x ##[error]y ###[warning]z", "list": ["##["]})";
+  std::string escaped = escape_json_for_log(json);
+  EXPECT_EQ(escaped.find("##["), std::string::npos) << escaped;
+  EXPECT_EQ(nlohmann::json::parse(escaped), nlohmann::json::parse(json));
+  EXPECT_EQ(escaped,
+            R"({"evidence": "x ##\u005berror]y ###\u005bwarning]z", "list": ["##\u005b"]})");
+}
+
+TEST(WorkflowCommands, AnnotationsAndOutputsAreRedactedBeforeTheyAreEscaped) {
+  setenv("CLOUDFLARE_API_TOKEN", "tok%en,secret:42\n", 1);
+  std::string command = annotation_command(
+      {AnnotationLevel::error, "tok%en,secret:42", "", 0, "Bearer tok%en,secret:42\n."});
+  std::string entry = output_entry("url", "tok%en,secret:42", [] { return std::string("D"); });
+  unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(command, "::error title=***::Bearer ***.\n");
+  EXPECT_EQ(entry, "url<<D\n***\nD\n");
 }
 
 TEST(WorkflowCommands, AnnotationWithFileLineAndTitle) {

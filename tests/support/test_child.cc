@@ -224,6 +224,18 @@ int inject(const std::string&) {
   return print_7403("1");
 }
 
+// The D1 permission error with ARG quoted in its line (as an API message may
+// quote a request), exit 1.
+int error_quoting(const std::string& arg) {
+  print_flushed(stderr,
+                "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/d1/database/b) "
+                "failed. " +
+                    arg +
+                    " The given account is not valid or is not authorized to "
+                    "access this service [code: 7403]\n");
+  return 1;
+}
+
 const std::map<std::string, Behaviour>& behaviours() {
   static const std::map<std::string, Behaviour> table = {
       {"echo-lines", echo_lines},
@@ -249,6 +261,7 @@ const std::map<std::string, Behaviour>& behaviours() {
       {"print-10013", print_10013},
       {"big-line-then-7403", big_line_then_7403},
       {"bad-utf8-error", bad_utf8_error},
+      {"error-quoting", error_quoting},
   };
   return table;
 }
