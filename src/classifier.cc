@@ -270,8 +270,12 @@ bool is_warning_line(std::string_view line) {
          contains_lower(line, "will retry") || contains_lower(line, "retrying in");
 }
 
-// Data that merely mentions a code: an SQL statement or a successful API answer.
+// Data that merely mentions a code: an SQL statement, a row of a query's
+// result table, or a successful API answer.
 bool mentions_code_as_data(std::string_view line) {
+  if (line.find(k_table_bar) != std::string_view::npos) {
+    return true;
+  }
   size_t marker = line.find(k_code_marker);
   if (marker != std::string_view::npos &&
       line.find_first_of(");", marker) != std::string_view::npos) {
@@ -674,10 +678,6 @@ bool recognised(const Finding& finding) {
   return finding.entry->failure_class != FailureClass::unknown;
 }
 
-bool same_error(const Finding& a, const Finding& b) {
-  return a.entry == b.entry && a.code == b.code && a.headline == b.headline;
-}
-
 }  // namespace
 
 Verdict Classifier::finish() {
@@ -728,7 +728,7 @@ Verdict Classifier::finish() {
     verdict.primary->migration = m_failed_row->migration;
   }
   for (auto it = m_findings.begin(); it != m_findings.end(); ++it) {
-    if (it != primary && !same_error(*it, *verdict.primary)) {
+    if (it != primary) {
       verdict.others.push_back(std::move(*it));
     }
   }
