@@ -98,7 +98,8 @@ bool matches(const CatalogueEntry& entry, const ErrorFacts& facts, std::string_v
   if (!entry.codes.empty() && !contains(entry.codes, facts.code)) {
     return false;
   }
-  if (!entry.statuses.empty() && !contains(entry.statuses, facts.status)) {
+  // Status 0 in an entry stands for "no status printed".
+  if (!entry.statuses.empty() && !contains(entry.statuses, facts.status.value_or(0))) {
     return false;
   }
   if (!entry.scope.empty() && facts.resource.find(entry.scope) == std::string::npos) {

@@ -270,6 +270,14 @@ bool is_warning_line(std::string_view line) {
          contains_lower(line, "will retry") || contains_lower(line, "retrying in");
 }
 
+// A row of a table wrangler prints (query results, migration lists): data,
+// not an error, whatever words it holds.
+bool is_table_row(std::string_view line) {
+  size_t first = line.find(k_table_bar);
+  return first != std::string_view::npos &&
+         line.find(k_table_bar, first + k_table_bar.size()) != std::string_view::npos;
+}
+
 // Data that merely mentions a code: an SQL statement, a row of a query's
 // result table, or a successful API answer.
 bool mentions_code_as_data(std::string_view line) {
@@ -406,7 +414,7 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
     }
     return;
   }
-  if (is_warning_line(line)) {
+  if (is_warning_line(line) || is_table_row(line)) {
     return;
   }
   if (read_bare_codes(line) || (may_hold_phrase && read_bare_phrase(line))) {
@@ -600,7 +608,11 @@ namespace {
 // across products, while the words describe this failure.
 const CatalogueEntry* prefer_words(const Catalogue& catalogue, const CatalogueEntry* by_code,
                                    ErrorFacts facts, std::string& note) {
-  if (by_code == nullptr || by_code->codes.empty() || !by_code->match.empty()) {
+  // Only the credential classes are reused this loosely (10000 comes back
+  // for a rate limit, a missing permission and a bad token alike).
+  bool credential_code = by_code != nullptr && (by_code->failure_class == FailureClass::authentication ||
+                                                by_code->failure_class == FailureClass::authorization);
+  if (!credential_code || by_code->codes.empty() || !by_code->match.empty()) {
     return by_code;
   }
   facts.code.reset();
