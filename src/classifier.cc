@@ -105,9 +105,9 @@ namespace {
 // Words that make a bare line worth a closer look (compared on their first
 // LineTrigger::k_width bytes, any case). The catalogue's own phrases are
 // added to these.
-constexpr std::array<std::string_view, 44> k_trigger_words = {
+constexpr std::array<std::string_view, 45> k_trigger_words = {
     "error:",  "error ",  "errors",  "[error",  "fatal ",  "failed",  "failure", "exit c",
-    "exited",  "elifecycle", "code: ", "\"code\"", "code\\\"", "code 1",  "code 2",  "code 3",
+    "exited",  "elifecycle", "code: ", "[code:", "\"code\"", "code\\\"", "code 1",  "code 2",  "code 3",
     "code 4",  "code 5",  "code 6",  "code 7",  "code 8",  "code 9",  "aggregateerror",
     "econnreset", "econnrefused", "etimedout", "enotfound", "eai_again", "und_err_", "certificate",
     "_cert_",  "upstream", "malformed", "<title", "<html", "bad gateway", "unavailable",

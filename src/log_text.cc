@@ -100,7 +100,7 @@ constexpr std::string_view k_bar = "\xE2\x94\x82";  // │
 
 // Digits at `pos` matching `shape` ('d' a digit, anything else itself).
 bool has_shape(std::string_view text, size_t pos, std::string_view shape) {
-  if (text.size() < pos + shape.size() || text[pos + 2] != shape[2]) {
+  if (text.size() < pos + shape.size() || (shape[2] != 'd' && text[pos + 2] != shape[2])) {
     return false;  // the third byte tells "dd:" from "dddd-" at once
   }
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -150,6 +150,18 @@ size_t clock_prefix(std::string_view text) {
   return end_of_prefix(text, pos);
 }
 
+// " CET" after a numeric offset.
+size_t skip_zone_name(std::string_view text, size_t pos) {
+  constexpr size_t k_max_zone = 5;
+  size_t end = pos + 1;
+  while (end < text.size() && end - pos <= k_max_zone && text[end] >= 'A' && text[end] <= 'Z') {
+    ++end;
+  }
+  bool named = pos < text.size() && text[pos] == ' ' && end > pos + 1 &&
+               (end == text.size() || text[end] == ' ');
+  return named ? end : pos;
+}
+
 // "2026-11-27 10:15:02.1 +0000 [info] " and its variants without zone or tag.
 size_t date_time_prefix(std::string_view text) {
   if (!has_shape(text, 0, "dddd-dd-dd dd:dd:dd")) {
@@ -163,6 +175,7 @@ size_t date_time_prefix(std::string_view text) {
     if (pos < text.size() && text[pos] == ':') {
       pos = skip_digits(text, pos + 1);
     }
+    pos = skip_zone_name(text, pos);
   } else if (text.substr(pos, 4) == " UTC" || text.substr(pos, 4) == " GMT") {
     pos += 4;
   } else if (pos < text.size() && text[pos] == 'Z') {
@@ -252,7 +265,10 @@ size_t workspace_prefix(std::string_view text, size_t name) {
   while (pos < text.size() && (is_word_char(text[pos]) || text[pos] == ':')) {
     ++pos;
   }
-  if (pos == script || pos >= text.size() || (text[pos] != ':' && text[pos] != '$')) {
+  if (pos > script + 1 && text[pos - 1] == ':') {
+    return end_of_prefix(text, pos);  // "deploy: " ("build:prod: " keeps its inner colon)
+  }
+  if (pos == script || pos >= text.size() || text[pos] != '$') {
     return 0;
   }
   return end_of_prefix(text, pos + 1);
@@ -368,6 +384,11 @@ void strip_html(std::string& text) {
     if (view[i] == '<' && starts_tag(view, i)) {
       size_t close = view.find('>', i);
       if (close != std::string_view::npos) {
+        // A table cell's end separates its text from the next cell's.
+        std::string_view tag = view.substr(i, close - i);
+        if ((tag == "</td" || tag == "</th") && !out.empty() && out.back() != ' ') {
+          out.push_back(' ');
+        }
         i = close;
         continue;
       }
