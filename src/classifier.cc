@@ -46,8 +46,16 @@ bool may_start_something(std::string_view raw) {
   }
   const char* begin = raw.data();
   const char* end = begin + raw.size();
-  if (std::memchr(begin, '[', raw.size()) != nullptr) {
-    return true;
+  // A "[" that only opens a colour sequence ("\x1b[2m") or a runner
+  // command ("##[group]") starts nothing.
+  for (const char* p = begin; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, '[', static_cast<size_t>(end - p)));
+    if (p == nullptr) {
+      break;
+    }
+    if (p == begin || (p[-1] != '\x1b' && p[-1] != '#')) {
+      return true;
+    }
   }
   // Look for the bar's last byte: its first two also start every border character.
   for (const char* p = begin + 2; p < end; ++p) {
@@ -352,10 +360,15 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   if (m_known_failed && !raw_line.empty()) {
     m_last_line.assign(raw_line.substr(0, k_max_evidence));
   }
-  unsigned kinds = m_trigger.hits(skip_time_prefix(raw_line));
-  bool bare = kinds != 0 || !m_carried_code.empty();
-  if (!block.open && !bare && !may_start_something(raw_line)) {
-    return;
+  // Lines that need a closer look anyway are tested for words after
+  // cleaning, when they are shorter; most lines are tested here and left.
+  bool closer_look = block.open || !m_carried_code.empty() || may_start_something(raw_line);
+  unsigned kinds = 0;
+  if (!closer_look) {
+    kinds = m_trigger.hits(skip_time_prefix(raw_line));
+    if (kinds == 0) {
+      return;
+    }
   }
   clean_line(raw_line, m_clean);
 
@@ -378,7 +391,10 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
     close_block(block);
   }
   note_migration_row(m_clean);
-  if (bare) {
+  if (closer_look) {
+    kinds = m_trigger.hits(m_clean);
+  }
+  if (kinds != 0 || !m_carried_code.empty()) {
     read_bare_line(trim_left(m_clean), (kinds & k_phrase_word) != 0);
   }
 }
@@ -515,6 +531,9 @@ void Classifier::read_facts(Block& block, std::string_view line) {
 
 void Classifier::add_note(Block& block, std::string_view note) {
   block.blank_run = 0;
+  if (block.warning) {
+    return;  // a warning is reported by its headline alone
+  }
   std::string_view text = trim_left(note);
   append_capped(block.text, text, k_max_block_text);
   read_facts(block, text);
