@@ -294,15 +294,14 @@ size_t prefix_length(std::string_view text) {
   }
   char first = text[0];
   if (is_digit(first)) {
+    // The third byte tells a clock ("10:") from a date ("2026-").
+    if (text.size() > 2 && text[2] == ':') {
+      return clock_prefix(text);
+    }
     if (size_t n = github_timestamp(text)) {
       return n;
     }
-    if (size_t n = date_time_prefix(text)) {
-      return n;
-    }
-    if (size_t n = clock_prefix(text)) {
-      return n;
-    }
+    return date_time_prefix(text);
   }
   if (first == '#') {
     return runner_command(text);
