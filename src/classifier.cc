@@ -498,8 +498,11 @@ void Classifier::start_block(Block& block, std::string_view headline, bool warni
   block.warning = warning;
   block.first_line = m_line;
   block.headline = std::string(trim_right(headline));
-  block.text = block.headline.substr(0, k_max_block_text);
   block.evidence_line = m_line;
+  if (warning) {
+    return;  // a warning is reported by its headline alone
+  }
+  block.text = block.headline.substr(0, k_max_block_text);
   block.evidence_text = block.headline;
   block.evidence_has_code = block.headline.find(k_code_marker) != std::string::npos;
   block.resource = std::string(extract_resource(block.headline));

@@ -66,8 +66,10 @@ std::string_view strip_timestamp(std::string_view line) {
       line[13] != ':' || line[16] != ':') {
     return line;
   }
-  if (!std::all_of(k_digits.begin(), k_digits.end(), [&](size_t i) { return is_digit(line[i]); })) {
-    return line;
+  for (size_t i : k_digits) {
+    if (!is_digit(line[i])) {
+      return line;
+    }
   }
   size_t i = k_size;
   if (line[i] == '.') {
