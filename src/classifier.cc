@@ -390,7 +390,10 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
     }
     close_block(block);
   }
-  note_migration_row(m_clean);
+  if (is_table_row(m_clean)) {
+    note_migration_row(m_clean);
+    return;  // a table's rows are data, whatever words they hold
+  }
   if (closer_look) {
     kinds = m_trigger.hits(m_clean);
   }
@@ -430,7 +433,7 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
     }
     return;
   }
-  if (is_warning_line(line) || is_table_row(line)) {
+  if (is_warning_line(line)) {
     return;
   }
   if (read_bare_codes(line) || (may_hold_phrase && read_bare_phrase(line))) {
