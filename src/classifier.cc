@@ -217,6 +217,7 @@ constexpr unsigned k_phrase_word = 2;  // from a catalogue phrase
 
 std::vector<TriggerWord> trigger_words(const Catalogue& catalogue) {
   std::vector<TriggerWord> words;
+  words.reserve(k_trigger_words.size());
   for (std::string_view word : k_trigger_words) {
     words.push_back(TriggerWord{word, k_signal_word});
   }
@@ -299,7 +300,7 @@ bool mentions_code_as_data(std::string_view line) {
   }
   return line.find("\"success\":true") != std::string_view::npos ||
          line.find("\"success\": true") != std::string_view::npos ||
-         line.find("\\\"success\\\":true") != std::string_view::npos;
+         line.find(R"(\"success\":true)") != std::string_view::npos;
 }
 
 // "-- START CF API RESPONSE: Bad Gateway 502" → 502.

@@ -374,8 +374,8 @@ std::string_view strip_prefixes(std::string_view line) {
 }
 
 void strip_html(std::string& text) {
-  if (std::memchr(text.data(), '<', text.size()) == nullptr &&
-      std::memchr(text.data(), '&', text.size()) == nullptr) {
+  std::string_view all = text;
+  if (all.find('<') == std::string_view::npos && all.find('&') == std::string_view::npos) {
     return;
   }
   std::string out;
