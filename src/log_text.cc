@@ -410,7 +410,9 @@ void strip_html(std::string& text) {
 }
 
 void clean_line(std::string_view raw, std::string& out) {
-  strip_ansi(raw, out);
+  // A timestamp comes before any colour: dropping it first saves copying it.
+  size_t stamp = !raw.empty() && is_digit(raw[0]) ? prefix_length(raw) : 0;
+  strip_ansi(raw.substr(stamp), out);
   strip_html(out);
   std::string_view text = trim_right(strip_prefixes(out));
   auto offset = static_cast<size_t>(text.data() - out.data());
