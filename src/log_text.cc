@@ -1,7 +1,6 @@
 #include "log_text.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -61,15 +60,15 @@ void strip_ansi(std::string_view line, std::string& out) {
 std::string_view strip_timestamp(std::string_view line) {
   // 2026-11-27T10:15:02.1234567Z<space>
   static constexpr size_t k_size = 19;
-  static constexpr std::array<size_t, 14> k_digits = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
   if (line.size() < k_size + 2 || line[4] != '-' || line[7] != '-' || line[10] != 'T' ||
       line[13] != ':' || line[16] != ':') {
     return line;
   }
-  for (size_t i : k_digits) {
-    if (!is_digit(line[i])) {
-      return line;
-    }
+  // Unrolled: this runs on every GitHub line that needs a closer look.
+  auto digit_pair = [&](size_t i) { return is_digit(line[i]) && is_digit(line[i + 1]); };
+  if (!digit_pair(0) || !digit_pair(2) || !digit_pair(5) || !digit_pair(8) || !digit_pair(11) ||
+      !digit_pair(14) || !digit_pair(17)) {
+    return line;
   }
   size_t i = k_size;
   if (line[i] == '.') {
@@ -139,7 +138,10 @@ size_t end_of_prefix(std::string_view text, size_t pos) {
 
 // "10:15:02", "10:15:02.123", "10:15:02.123 | " (dashboard build logs).
 size_t clock_prefix(std::string_view text) {
-  if (!has_shape(text, 0, "dd:dd:dd")) {
+  // Unrolled: this runs on every dashboard line that needs a closer look.
+  if (text.size() < 8 || text[2] != ':' || text[5] != ':' || !is_digit(text[0]) ||
+      !is_digit(text[1]) || !is_digit(text[3]) || !is_digit(text[4]) || !is_digit(text[6]) ||
+      !is_digit(text[7])) {
     return 0;
   }
   size_t pos = skip_fraction(text, 8);
