@@ -5,10 +5,17 @@
 # lines, and one failure near the end (D1 query refused, [code: 7403]).
 # A block of real wrangler 4.86.0 text is doubled to 1 MiB and concatenated,
 # so 1 GiB takes a few seconds.
-# Usage: bench/make_log.sh BYTES OUT
+# SHAPE is the prefix on every line: `github` (default) for the timestamps of
+# GitHub's web log, `dashboard` for Cloudflare's build log ("10:15:02.104 | ").
+# Usage: bench/make_log.sh BYTES OUT [SHAPE]
 set -euo pipefail
-(($# == 2)) || { echo "usage: bench/make_log.sh BYTES OUT" >&2; exit 2; }
-bytes=$1 out=$2
+(($# == 2 || $# == 3)) || { echo "usage: bench/make_log.sh BYTES OUT [github|dashboard]" >&2; exit 2; }
+bytes=$1 out=$2 shape=${3:-github}
+case $shape in
+  github) prefix='2026-11-27T10:15:02.1234567Z ' ;;
+  dashboard) prefix='10:15:02.104 | ' ;;
+  *) echo "bench/make_log.sh: SHAPE must be github or dashboard, not '$shape'" >&2; exit 2 ;;
+esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/make_log.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,7 +33,7 @@ warning() {
   printf '%s[33m▲ %s[43;33m[%s[43;30mWARNING%s[43;33m]%s[0m %s[1m%s%s[0m\n\n' \
     "$e" "$e" "$e" "$e" "$e" "$e" "$1" "$e"
 }
-stamp() { sed 's/^/2026-11-27T10:15:02.1234567Z /'; }
+stamp() { sed "s/^/$prefix/"; }
 
 # shellcheck disable=SC2016  # the backticks are wrangler's own text
 {

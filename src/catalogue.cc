@@ -50,6 +50,9 @@ std::string read_entry(const json& item, CatalogueEntry& entry) {
   entry.scope = item.value("scope", "");
   entry.statuses = item.value("statuses", std::vector<int>{});
   entry.match = item.value("match", std::vector<std::string>{});
+  for (const std::string& needle : entry.match) {
+    entry.match_lower.push_back(to_lower(needle));
+  }
   std::optional<FailureClass> failure_class = parse_failure_class(item.value("class", ""));
   entry.retryable = item.value("retryable", false);
   entry.title = item.value("title", "");
@@ -95,7 +98,8 @@ bool matches(const CatalogueEntry& entry, const ErrorFacts& facts, std::string_v
   if (!entry.codes.empty() && !contains(entry.codes, facts.code)) {
     return false;
   }
-  if (!entry.statuses.empty() && !contains(entry.statuses, facts.status)) {
+  // Status 0 in an entry stands for "no status printed".
+  if (!entry.statuses.empty() && !contains(entry.statuses, facts.status.value_or(0))) {
     return false;
   }
   if (!entry.scope.empty() && facts.resource.find(entry.scope) == std::string::npos) {
@@ -104,9 +108,9 @@ bool matches(const CatalogueEntry& entry, const ErrorFacts& facts, std::string_v
   if (entry.match.empty()) {
     return true;
   }
-  return std::any_of(entry.match.begin(), entry.match.end(), [&](const std::string& needle) {
-    return lower_text.find(to_lower(needle)) != std::string_view::npos;
-  });
+  return std::any_of(
+      entry.match_lower.begin(), entry.match_lower.end(),
+      [&](const std::string& needle) { return lower_text.find(needle) != std::string_view::npos; });
 }
 
 }  // namespace

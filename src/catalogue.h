@@ -38,6 +38,7 @@ struct CatalogueEntry {
   std::vector<int> codes;          // API codes; empty for wrangler-side messages
   std::string scope;               // substring of the failing API path, or empty
   std::vector<std::string> match;  // substrings (any case), any of which must occur
+  std::vector<std::string> match_lower;  // the same, lower-cased once at load
   std::vector<int> statuses;       // HTTP statuses, from a malformed-response note
   FailureClass failure_class = FailureClass::unknown;
   bool retryable = false;

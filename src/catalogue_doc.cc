@@ -43,7 +43,9 @@ std::string what_matches(const CatalogueEntry& entry) {
   if (!entry.scope.empty()) {
     add("on `" + entry.scope + "`");
   }
-  if (!entry.statuses.empty()) {
+  if (entry.statuses == std::vector<int>{0}) {
+    add("no HTTP status printed");  // 0 stands for "none" in the catalogue
+  } else if (!entry.statuses.empty()) {
     add("HTTP " + join_numbers(entry.statuses));
   }
   if (!entry.match.empty()) {

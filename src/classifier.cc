@@ -15,26 +15,41 @@ struct BoxHeader {
   bool warning = false;
 };
 
-// Prefixes a CI system may print before wrangler's own line.
-constexpr std::array<std::string_view, 4> k_line_prefixes = {"Error: ", "##[error]",
-                                                             "Warning: ", "##[warning]"};
-
 struct BoxMarker {
   std::string_view text;
   bool warning;
 };
 
-// "✘" is wrangler's icon on Linux and macOS, "X" on Windows.
-constexpr std::array<BoxMarker, 4> k_box_markers = {{
-    {"\xE2\x9C\x98 [ERROR]", false},  // ✘ [ERROR]
-    {"X [ERROR]", false},
-    {"\xE2\x96\xB2 [WARNING]", true},  // ▲ [WARNING]
-    {"! [WARNING]", true},
+// wrangler's box labels. The icon before them varies ("✘" on Linux and
+// macOS, "X" on Windows, mojibake under a wrong code page, "Error: ✘" when
+// wrangler-action re-prints the box), so the label is found anywhere.
+constexpr std::array<BoxMarker, 2> k_box_markers = {{
+    {"[ERROR]", false},
+    {"[WARNING]", true},
 }};
 
 constexpr std::string_view k_failed_mark = "\xE2\x9D\x8C";   // ❌
 constexpr std::string_view k_applied_mark = "\xE2\x9C\x85";  // ✅
 constexpr std::string_view k_table_bar = "\xE2\x94\x82";     // │
+// The table bar's position from `from`, or npos. It searches for the bar's
+// last byte with memchr: its first two bytes also start every border
+// character and many other symbols, which makes a plain find() slow here.
+size_t find_bar(std::string_view line, size_t from = 0) {
+  const char* begin = line.data();
+  const char* end = begin + line.size();
+  for (const char* p = begin + std::max<size_t>(from, 2); p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, k_table_bar[2], static_cast<size_t>(end - p)));
+    if (p == nullptr) {
+      return std::string_view::npos;
+    }
+    auto at = static_cast<size_t>(p - begin) - 2;
+    if (at >= from && p[-2] == k_table_bar[0] && p[-1] == k_table_bar[1]) {
+      return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
 constexpr std::string_view k_wrapper_start = "Migration ";
 constexpr std::string_view k_wrapper_end = " failed with the following errors";
 constexpr size_t k_max_blank_lines_in_box = 3;
@@ -50,8 +65,16 @@ bool may_start_something(std::string_view raw) {
   }
   const char* begin = raw.data();
   const char* end = begin + raw.size();
-  if (std::memchr(begin, '[', raw.size()) != nullptr) {
-    return true;
+  // A "[" that only opens a colour sequence ("\x1b[2m") or a runner
+  // command ("##[group]") starts nothing.
+  for (const char* p = begin; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, '[', static_cast<size_t>(end - p)));
+    if (p == nullptr) {
+      break;
+    }
+    if (p == begin || (p[-1] != '\x1b' && p[-1] != '#')) {
+      return true;
+    }
   }
   // Look for the bar's last byte: its first two also start every border character.
   for (const char* p = begin + 2; p < end; ++p) {
@@ -67,16 +90,10 @@ bool may_start_something(std::string_view raw) {
 }
 
 std::optional<BoxHeader> box_header(std::string_view line) {
-  std::string_view text = trim_left(line);
-  for (std::string_view prefix : k_line_prefixes) {
-    if (text.substr(0, prefix.size()) == prefix) {
-      text = trim_left(text.substr(prefix.size()));
-      break;
-    }
-  }
   for (const BoxMarker& marker : k_box_markers) {
-    if (text.substr(0, marker.text.size()) == marker.text) {
-      return BoxHeader{trim_left(text.substr(marker.text.size())), marker.warning};
+    size_t at = line.find(marker.text);
+    if (at != std::string_view::npos) {
+      return BoxHeader{trim_left(line.substr(at + marker.text.size())), marker.warning};
     }
   }
   return std::nullopt;
@@ -110,13 +127,268 @@ void append_capped(std::string& text, std::string_view more, size_t cap) {
 
 }  // namespace
 
-Classifier::Classifier(const Catalogue& catalogue) : m_catalogue(catalogue) {}
+namespace {
+
+// Words that make a bare line worth a closer look (compared on their first
+// LineTrigger::k_width bytes, any case). The catalogue's own phrases are
+// added to these.
+constexpr std::array<std::string_view, 45> k_trigger_words = {
+    "error:",  "error ",  "errors",  "[error",  "fatal ",  "failed",  "failure", "exit c",
+    "exited",  "elifecycle", "code: ", "[code:", "\"code\"", "code\\\"", "code 1",  "code 2",  "code 3",
+    "code 4",  "code 5",  "code 6",  "code 7",  "code 8",  "code 9",  "aggregateerror",
+    "econnreset", "econnrefused", "etimedout", "enotfound", "eai_again", "und_err_", "certificate",
+    "_cert_",  "upstream", "malformed", "<title", "<html", "bad gateway", "unavailable",
+    "time-out", "timed out", "cf api", "could not", "no matching", "compatibility", "npm err"};
+
+// Words too common in a healthy log to be worth a closer look.
+constexpr std::array<std::string_view, 46> k_common_words = {
+    "wrangler", "worker",  "workers",  "cloudflare", "please",    "database", "account",
+    "configuration", "request", "project", "command", "execute", "version",  "update",
+    "following", "specified", "should", "cannot",    "available", "deploy",   "secret",
+    "binding",  "namespace", "value",  "the",        "to",        "and",      "that",
+    "for",      "with",    "not",      "are",        "was",       "you",      "your",
+    "this",     "from",    "has",      "have",       "be",        "in",       "of",
+    "on",       "is",      "it",       "an"};
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// How much a word says about an error: its length, or 1 for a word a
+// healthy log uses all the time ("database", "database_id").
+size_t word_weight(std::string_view word) {
+  bool common = std::any_of(k_common_words.begin(), k_common_words.end(), [&](std::string_view c) {
+    return word.size() >= c.size() && contains_lower(word.substr(0, c.size()), c) &&
+           (word.size() == c.size() || !is_word_char(c.back()) || word[c.size()] == '_');
+  });
+  return common ? 1 : word.size();
+}
+
+// Lines wrangler prints on every healthy run; a phrase's window must not
+// occur in them, or every run would pay for a closer look at them.
+constexpr std::array<std::string_view, 12> k_healthy_lines = {
+    "Using fallback value in non-interactive context: yes",
+    "Executing on remote database",
+    "To execute on your local development database, remove the --remote flag",
+    "Your database may not be available to serve requests during the migration, continue?",
+    "About to apply 2 migration(s)",
+    "Total Upload: 0.26 KiB / gzip: 0.21 KiB",
+    "Your Worker has access to the following bindings:",
+    "Uploaded lab-worker (0.19 sec)",
+    "Deployed lab-worker triggers (0.06 sec)",
+    "Current Version ID:",
+    "No migrations to apply!",
+    "Successfully created tag"};
+
+bool in_healthy_line(std::string_view window) {
+  std::string lower(window);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+  return std::any_of(k_healthy_lines.begin(), k_healthy_lines.end(),
+                     [&](std::string_view line) { return contains_lower(line, lower); });
+}
+
+// The part of a catalogue phrase a healthy log is least likely to hold. Two
+// words side by side are much rarer than either word, so the window
+// crosses the gap between the weightiest pair of words ("ers-sp" from
+// "Workers-specific") that a healthy run does not print; without such a
+// pair, the phrase's own start.
+std::string_view rare_part(std::string_view phrase) {
+  constexpr size_t k_before_gap = 3;
+  struct Candidate {
+    size_t start;
+    size_t weight;
+  };
+  std::vector<Candidate> candidates;
+  size_t previous_start = 0;
+  size_t previous_size = 0;
+  size_t previous_weight = 0;
+  for (size_t i = 0; i < phrase.size();) {
+    size_t end = i;
+    while (end < phrase.size() && is_word_char(phrase[end])) {
+      ++end;
+    }
+    std::string_view word = phrase.substr(i, end - i);
+    size_t weight = word_weight(word);
+    if (previous_size >= k_before_gap && word.size() >= k_before_gap) {
+      candidates.push_back(Candidate{previous_start + previous_size - k_before_gap,
+                                     previous_weight + weight});
+    }
+    previous_start = i;
+    previous_size = word.size();
+    previous_weight = weight;
+    i = end + 1;
+  }
+  // The weightiest first; among equals, the later pair.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.weight >= b.weight; });
+  for (const Candidate& candidate : candidates) {
+    std::string_view window = phrase.substr(candidate.start, LineTrigger::k_width);
+    if (window.size() == LineTrigger::k_width && !in_healthy_line(window)) {
+      return phrase.substr(candidate.start);
+    }
+  }
+  return phrase;
+}
+
+constexpr unsigned k_signal_word = 1;  // from k_trigger_words
+constexpr unsigned k_phrase_word = 2;  // from a catalogue phrase
+
+std::vector<TriggerWord> trigger_words(const Catalogue& catalogue) {
+  std::vector<TriggerWord> words;
+  words.reserve(k_trigger_words.size());
+  for (std::string_view word : k_trigger_words) {
+    words.push_back(TriggerWord{word, k_signal_word});
+  }
+  for (const CatalogueEntry& entry : catalogue.entries()) {
+    for (const std::string& phrase : entry.match) {
+      words.push_back(TriggerWord{rare_part(phrase), k_phrase_word});
+    }
+  }
+  return words;
+}
+
+bool starts_with(std::string_view text, std::string_view start) {
+  return text.substr(0, start.size()) == start;
+}
+
+bool starts_with_lower(std::string_view text, std::string_view lower_start) {
+  return text.size() >= lower_start.size() &&
+         contains_lower(text.substr(0, lower_start.size()), lower_start);
+}
+
+// The non-zero number after `marker`, e.g. "exit code 1" → true.
+bool nonzero_after(std::string_view line, std::string_view marker) {
+  size_t at = line.find(marker);
+  if (at == std::string_view::npos) {
+    return false;
+  }
+  std::string_view rest = trim_left(line.substr(at + marker.size()));
+  if (!rest.empty() && (rest[0] == ':' || rest[0] == '(')) {
+    rest = trim_left(rest.substr(1));
+  }
+  size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
+    ++digits;
+  }
+  return digits > 0 && rest.substr(0, digits).find_first_not_of('0') != std::string_view::npos;
+}
+
+// A line that says the step failed without saying why: npm, pnpm, yarn,
+// the runner, wrangler-action, docker compose, dashboard builds.
+bool is_failure_signal(std::string_view line) {
+  return line.find("ELIFECYCLE") != std::string_view::npos ||
+         line.find("ERR_PNPM_") != std::string_view::npos ||
+         line.find("Command failed with exit code") != std::string_view::npos ||
+         nonzero_after(line, "exit code") || nonzero_after(line, "exited with code") ||
+         nonzero_after(line, "exited") || line.find("failed with exit code") != std::string_view::npos ||
+         line.find("Action failed") != std::string_view::npos || starts_with(line, "Failed:") ||
+         starts_with(line, "npm ERR!") || starts_with(line, "npm error");
+}
+
+bool looks_like_error(std::string_view line) {
+  return contains_lower(line, "error") || contains_lower(line, "failed") ||
+         contains_lower(line, "fatal") || starts_with(line, "\xE2\x9C\x98");  // ✘
+}
+
+// Lines that report something that went wrong and was survived.
+bool is_warning_line(std::string_view line) {
+  return starts_with_lower(line, "warn") || starts_with_lower(line, "npm warn") ||
+         starts_with(line, "\xE2\x96\xB2") || starts_with_lower(line, "retrying") ||
+         contains_lower(line, "will retry") || contains_lower(line, "retrying in");
+}
+
+// A row of a table wrangler prints (query results, migration lists): data,
+// not an error, whatever words it holds.
+bool is_table_row(std::string_view line) {
+  size_t first = find_bar(line);
+  return first != std::string_view::npos &&
+         find_bar(line, first + k_table_bar.size()) != std::string_view::npos;
+}
+
+// Data that merely mentions a code: an SQL statement, a row of a query's
+// result table, or a successful API answer.
+bool mentions_code_as_data(std::string_view line) {
+  if (find_bar(line) != std::string_view::npos) {
+    return true;
+  }
+  size_t marker = line.find(k_code_marker);
+  if (marker != std::string_view::npos &&
+      line.find_first_of(");", marker) != std::string_view::npos) {
+    return true;
+  }
+  return line.find("\"success\":true") != std::string_view::npos ||
+         line.find("\"success\": true") != std::string_view::npos ||
+         line.find(R"(\"success\":true)") != std::string_view::npos;
+}
+
+// "-- START CF API RESPONSE: Bad Gateway 502" → 502.
+std::optional<int> debug_response_status(std::string_view line) {
+  if (line.find("START CF API RESPONSE") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view text = trim_right(line);
+  size_t digits = text.size();
+  while (digits > 0 && text[digits - 1] >= '0' && text[digits - 1] <= '9') {
+    --digits;
+  }
+  if (text.size() - digits != 3) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(text.substr(digits)));
+}
+
+// "src/index.ts:1:19" from esbuild's "    src/index.ts:1:19:" note or an old
+// "src/index.ts:1:19: ERROR: ..." line.
+std::string source_location(std::string_view line) {
+  std::string_view text = trim_left(line);
+  size_t colon = text.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon > 200) {
+    return {};
+  }
+  std::string_view path = text.substr(0, colon);
+  if (path.find(' ') != std::string_view::npos || path.find('.') == std::string_view::npos) {
+    return {};
+  }
+  size_t pos = colon + 1;
+  size_t numbers = 0;
+  while (numbers < 2 && pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      ++pos;
+    }
+    ++numbers;
+    if (pos < text.size() && text[pos] == ':' && numbers < 2) {
+      ++pos;
+    }
+  }
+  if (numbers == 0) {
+    return {};
+  }
+  return std::string(text.substr(0, pos));
+}
+
+constexpr size_t k_max_evidence = 500;
+
+}  // namespace
+
+Classifier::Classifier(const Catalogue& catalogue)
+    : m_catalogue(catalogue), m_trigger(trigger_words(catalogue)) {}
 
 void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   ++m_line;
   Block& block = m_blocks[static_cast<int>(stream)];
-  if (!block.open && !may_start_something(raw_line)) {
-    return;
+  if (m_known_failed && !raw_line.empty()) {
+    m_last_line.assign(raw_line.substr(0, k_max_evidence));
+  }
+  // Lines that need a closer look anyway are tested for words after
+  // cleaning, when they are shorter; most lines are tested here and left.
+  bool closer_look = block.open || !m_carried_code.empty() || may_start_something(raw_line);
+  unsigned kinds = 0;
+  if (!closer_look) {
+    kinds = m_trigger.hits(skip_time_prefix(raw_line));
+    if (kinds == 0) {
+      return;
+    }
   }
   clean_line(raw_line, m_clean);
 
@@ -138,7 +410,109 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
     }
     close_block(block);
   }
-  note_migration_row(m_clean);
+  if (is_table_row(m_clean)) {
+    note_migration_row(m_clean);
+    return;  // a table's rows are data, whatever words they hold
+  }
+  if (closer_look) {
+    kinds = m_trigger.hits(m_clean);
+  }
+  if (kinds != 0 || !m_carried_code.empty()) {
+    read_bare_line(trim_left(m_clean), (kinds & k_phrase_word) != 0);
+  }
+}
+
+// A line outside any box: a code or a catalogue phrase on its own is a
+// finding; a line saying the step failed, or looking like an error, is kept
+// for a failure that nothing explains.
+void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
+  std::string joined;
+  if (!m_carried_code.empty()) {
+    joined = m_carried_code + " " + std::string(line);
+    m_carried_code.clear();
+    line = joined;
+  }
+  if (line.empty()) {
+    return;
+  }
+  if (trim_right(line).ends_with(k_code_marker)) {
+    m_carried_code = std::string(line.substr(0, k_max_block_text));
+    return;
+  }
+  if (is_failure_signal(line)) {
+    remember_failure_signal(line);
+    return;
+  }
+  if (std::optional<int> status = debug_response_status(line)) {
+    if (*status >= 500 && !m_debug_status) {
+      Block block;
+      block.first_line = block.evidence_line = m_line;
+      block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_evidence));
+      block.status = status;
+      m_debug_status = explain_block(block);
+    }
+    return;
+  }
+  if (is_warning_line(line)) {
+    return;
+  }
+  if (read_bare_codes(line) || (may_hold_phrase && read_bare_phrase(line))) {
+    return;
+  }
+  if (looks_like_error(line)) {
+    remember_error_line(line);
+  }
+}
+
+bool Classifier::read_bare_codes(std::string_view line) {
+  std::vector<int> codes = extract_any_codes(line);
+  if (codes.empty() || mentions_code_as_data(line)) {
+    return false;
+  }
+  Block block;
+  block.first_line = block.evidence_line = m_line;
+  block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_block_text));
+  block.resource = std::string(extract_resource(line));
+  block.status = extract_status(line);
+  block.location = source_location(line);
+  // With two codes on the line, the first the catalogue knows explains it.
+  for (int code : codes) {
+    block.codes = {code};
+    Finding finding = explain_block(block);
+    if (finding.entry->failure_class != FailureClass::unknown) {
+      finding.codes = codes;
+      add_finding(std::move(finding));
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Classifier::read_bare_phrase(std::string_view line) {
+  Block block;
+  block.first_line = block.evidence_line = m_line;
+  block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_block_text));
+  block.resource = std::string(extract_resource(line));
+  block.status = extract_status(line);
+  block.location = source_location(line);
+  Finding finding = explain_block(block);
+  if (finding.entry->failure_class == FailureClass::unknown) {
+    return false;
+  }
+  add_finding(std::move(finding));
+  return true;
+}
+
+void Classifier::remember_error_line(std::string_view line) {
+  if (m_error_lines.size() == k_max_error_lines) {
+    m_error_lines.erase(m_error_lines.begin());
+  }
+  m_error_lines.push_back(Seen{m_line, std::string(line.substr(0, k_max_evidence))});
+}
+
+void Classifier::remember_failure_signal(std::string_view line) {
+  m_failure_signal = true;
+  m_signal_line = Seen{m_line, std::string(line.substr(0, k_max_evidence))};
 }
 
 void Classifier::start_block(Block& block, std::string_view headline, bool warning) {
@@ -147,11 +521,15 @@ void Classifier::start_block(Block& block, std::string_view headline, bool warni
   block.warning = warning;
   block.first_line = m_line;
   block.headline = std::string(trim_right(headline));
-  block.text = block.headline.substr(0, k_max_block_text);
   block.evidence_line = m_line;
+  if (warning) {
+    return;  // a warning is reported by its headline alone
+  }
+  block.text = block.headline.substr(0, k_max_block_text);
   block.evidence_text = block.headline;
   block.evidence_has_code = block.headline.find(k_code_marker) != std::string::npos;
   block.resource = std::string(extract_resource(block.headline));
+  block.location = source_location(block.headline);
   read_facts(block, block.headline);
 }
 
@@ -179,9 +557,15 @@ void Classifier::read_facts(Block& block, std::string_view line) {
 
 void Classifier::add_note(Block& block, std::string_view note) {
   block.blank_run = 0;
+  if (block.warning) {
+    return;  // a warning is reported by its headline alone
+  }
   std::string_view text = trim_left(note);
   append_capped(block.text, text, k_max_block_text);
   read_facts(block, text);
+  if (block.location.empty()) {
+    block.location = source_location(text);
+  }
   if (!block.evidence_has_code && text.find(k_code_marker) != std::string_view::npos) {
     block.evidence_line = m_line;
     block.evidence_text = std::string(text.substr(0, k_max_block_text));
@@ -216,6 +600,7 @@ void Classifier::close_block(Block& block) {
     return;
   }
   finding.migration = migration;
+  finding.boxed = true;
   add_finding(std::move(finding));
 }
 
@@ -229,14 +614,14 @@ void Classifier::add_finding(Finding finding) {
 
 // A row of wrangler's migrations status table: "│ 0002_x.sql │ ❌ │" or "… ✅ …".
 void Classifier::note_migration_row(std::string_view line) {
-  size_t bar = line.find(k_table_bar);
+  size_t bar = find_bar(line);
   if (bar == std::string_view::npos) {
     return;
   }
   bool failed = line.find(k_failed_mark) != std::string_view::npos;
   bool applied = line.find(k_applied_mark) != std::string_view::npos;
   std::string_view rest = line.substr(bar + k_table_bar.size());
-  std::string_view name = trim_right(trim_left(rest.substr(0, rest.find(k_table_bar))));
+  std::string_view name = trim_right(trim_left(rest.substr(0, find_bar(rest))));
   if (name.empty() || failed == applied) {
     return;
   }
@@ -260,6 +645,34 @@ void Classifier::note_migration_row(std::string_view line) {
   m_failed_row->migration = std::string(name);
 }
 
+namespace {
+
+// When the code's own meaning (an entry matched by the code alone) and the
+// message words (an entry matched by words alone) name different classes,
+// the words are the more specific evidence: a code such as 10000 is reused
+// across products, while the words describe this failure.
+const CatalogueEntry* prefer_words(const Catalogue& catalogue, const CatalogueEntry* by_code,
+                                   ErrorFacts facts, std::string& note) {
+  // Only the credential classes are reused this loosely (10000 comes back
+  // for a rate limit, a missing permission and a bad token alike).
+  bool credential_code = by_code != nullptr && (by_code->failure_class == FailureClass::authentication ||
+                                                by_code->failure_class == FailureClass::authorization);
+  if (!credential_code || by_code->codes.empty() || !by_code->match.empty()) {
+    return by_code;
+  }
+  facts.code.reset();
+  const CatalogueEntry* by_words = catalogue.best_match(facts);
+  if (by_words == nullptr || by_words->failure_class == by_code->failure_class) {
+    return by_code;
+  }
+  note = "The message words and the code disagree: the code alone means \"" + by_code->title +
+         "\" (" + std::string(to_string(by_code->failure_class)) +
+         "), but the words point to this explanation, which is followed here.";
+  return by_words;
+}
+
+}  // namespace
+
 Finding Classifier::explain_block(const Block& block, std::string_view path_hint) const {
   ErrorFacts facts;
   if (!block.codes.empty()) {
@@ -268,8 +681,9 @@ Finding Classifier::explain_block(const Block& block, std::string_view path_hint
   facts.resource = block.resource.empty() ? std::string(path_hint) : block.resource;
   facts.status = block.status;
   facts.text = block.text;
-  const CatalogueEntry* entry = m_catalogue.best_match(facts);
   Finding finding;
+  const CatalogueEntry* entry =
+      prefer_words(m_catalogue, m_catalogue.best_match(facts), facts, finding.note);
   finding.entry = entry != nullptr ? entry : &Catalogue::unknown_entry();
   finding.code = facts.code;
   finding.codes = block.codes;
@@ -278,6 +692,9 @@ Finding Classifier::explain_block(const Block& block, std::string_view path_hint
   finding.headline = block.headline;
   finding.line = block.evidence_line;
   finding.evidence = block.evidence_text;
+  if (finding.entry->failure_class == FailureClass::config) {
+    finding.location = block.location;  // a build error's file and line
+  }
   return finding;
 }
 
@@ -287,6 +704,45 @@ std::string evidence_place(const Finding& finding, std::string_view line_word) {
   }
   return std::string(line_word) + " " + std::to_string(finding.line);
 }
+
+// A step known or shown to have failed with nothing the catalogue knows:
+// the verdict is unknown, and its evidence is the last lines that look like
+// errors, the failure signal, or at least the log's last line.
+std::optional<Finding> Classifier::failure_without_message() {
+  if (!m_failure_signal && !m_known_failed) {
+    return std::nullopt;
+  }
+  if (m_debug_status) {
+    return std::move(m_debug_status);
+  }
+  std::vector<Seen> lines = std::move(m_error_lines);
+  if (lines.empty() && m_signal_line) {
+    lines.push_back(*m_signal_line);
+  }
+  if (lines.empty()) {
+    std::string last;
+    clean_line(m_last_line, last);
+    lines.push_back(Seen{m_line, last});
+  }
+  for (const Seen& seen : lines) {
+    Finding finding;
+    finding.entry = &Catalogue::unknown_entry();
+    finding.line = seen.line;
+    finding.headline = finding.evidence = seen.text;
+    add_finding(std::move(finding));
+  }
+  Finding last = std::move(m_findings.back());
+  m_findings.pop_back();
+  return last;
+}
+
+namespace {
+
+bool recognised(const Finding& finding) {
+  return finding.entry->failure_class != FailureClass::unknown;
+}
+
+}  // namespace
 
 Verdict Classifier::finish() {
   close_block(m_blocks[0]);
@@ -306,19 +762,32 @@ Verdict Classifier::finish() {
   verdict.migrations_applied = m_applied_migrations.size();
   verdict.warnings = std::move(m_warnings);
   verdict.others_dropped = m_findings_dropped;
+  std::optional<Finding> fallback;
   if (m_findings.empty()) {
-    return verdict;
-  }
-  // The first error the catalogue recognises is the cause; boxes it cannot
-  // explain (wrappers, echoes) are kept as further errors.
-  auto primary = std::find_if(m_findings.begin(), m_findings.end(), [](const Finding& f) {
-    return f.entry->failure_class != FailureClass::unknown;
-  });
-  if (primary == m_findings.end()) {
-    primary = m_findings.begin();
+    fallback = failure_without_message();
+    if (!fallback) {
+      return verdict;
+    }
   }
   verdict.ok = false;
-  verdict.primary = *primary;
+  // The first error the catalogue recognises is the cause, a box before a
+  // bare line; boxes it cannot explain (wrappers, echoes) are kept as
+  // further errors.
+  auto primary = std::find_if(m_findings.begin(), m_findings.end(),
+                              [](const Finding& f) { return f.boxed && recognised(f); });
+  if (primary == m_findings.end()) {
+    primary = std::find_if(m_findings.begin(), m_findings.end(), recognised);
+  }
+  if (fallback) {
+    verdict.primary = std::move(*fallback);
+  } else if (primary == m_findings.end() && m_debug_status) {
+    verdict.primary = std::move(*m_debug_status);
+  } else {
+    if (primary == m_findings.end()) {
+      primary = m_findings.begin();
+    }
+    verdict.primary = *primary;
+  }
   if (verdict.primary->migration.empty() && m_failed_row) {
     verdict.primary->migration = m_failed_row->migration;
   }

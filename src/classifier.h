@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "line_trigger.h"
 
 namespace cfdeploy {
 
@@ -31,6 +32,9 @@ struct Finding {
   // Where the evidence comes from when cfdeploy found it itself rather than in a log line:
   // "wrangler's output file", "the exit status", "the step's --timeout", …
   std::string origin;
+  std::string location;   // "src/index.ts:1:19" when a build error names one
+  std::string note;       // says so when the message words and the code disagree
+  bool boxed = false;     // read from an error box rather than a bare line
 };
 
 /// Where a finding's evidence is: "log line 12" (with `line_word` "log line"), or
@@ -60,7 +64,13 @@ public:
   static constexpr size_t k_max_block_text = size_t{8} * 1024;
   static constexpr size_t k_max_migrations = 10000;
 
+  static constexpr size_t k_max_error_lines = 3;
+
   explicit Classifier(const Catalogue& catalogue);
+
+  /// The step is known to have failed (its exit status said so): the
+  /// verdict is never ok, and without a recognised error it is unknown.
+  void set_known_failed(bool known_failed) { m_known_failed = known_failed; }
 
   /// Feeds one line (without its terminator) as it came from the child.
   void feed_line(std::string_view raw_line, Stream stream = Stream::out);
@@ -83,6 +93,12 @@ private:
     std::vector<int> codes;  // read line by line, so the cap never hides one
     std::optional<int> status;
     std::string resource;
+    std::string location;
+  };
+
+  struct Seen {
+    size_t line = 0;
+    std::string text;
   };
 
   void start_block(Block& block, std::string_view headline, bool warning);
@@ -92,8 +108,22 @@ private:
   void note_migration_row(std::string_view line);
   void read_facts(Block& block, std::string_view line);
   Finding explain_block(const Block& block, std::string_view path_hint = {}) const;
+  void read_bare_line(std::string_view line, bool may_hold_phrase);
+  bool read_bare_codes(std::string_view line);
+  bool read_bare_phrase(std::string_view line);
+  void remember_error_line(std::string_view line);
+  void remember_failure_signal(std::string_view line);
+  std::optional<Finding> failure_without_message();
 
   const Catalogue& m_catalogue;
+  LineTrigger m_trigger;
+  bool m_known_failed = false;
+  bool m_failure_signal = false;          // npm ELIFECYCLE, "exit code 1", ...
+  std::string m_carried_code;             // a bare line that ended with "[code:"
+  std::vector<Seen> m_error_lines;        // the last lines that look like errors
+  std::optional<Seen> m_signal_line;      // the last failure signal
+  std::optional<Finding> m_debug_status;  // a 5xx in a "START CF API RESPONSE" block
+  std::string m_last_line;                // for --failed, when nothing else is left
   Block m_blocks[2];
   std::string m_clean;
   size_t m_line = 0;

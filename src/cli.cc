@@ -26,6 +26,7 @@ namespace {
 struct ExplainOptions {
   std::string format = "text";
   std::string file;
+  bool failed = false;
 };
 
 struct CodesOptions {
@@ -70,7 +71,7 @@ int run_explain(const ExplainOptions& options) {
     print_error("explain needs a log: give a FILE, or pipe the log in and pass '-'");
     return exit_with(ExitCode::usage);
   }
-  Result<Verdict> verdict = classify_log(path, builtin_catalogue());
+  Result<Verdict> verdict = classify_log(path, builtin_catalogue(), options.failed);
   if (!verdict) {
     print_error(verdict.error().message());
     return exit_with(ExitCode::failure);
@@ -104,6 +105,9 @@ void add_explain(CLI::App& app, ExplainOptions& options) {
   explain->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
+  explain->add_flag("--failed", options.failed,
+                    "The step is known to have failed: never answer ok, say unknown when "
+                    "nothing in the log is recognised");
   explain->add_option("file", options.file, "Log file, or '-' for standard input");
 }
 

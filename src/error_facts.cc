@@ -1,5 +1,7 @@
 #include "error_facts.h"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 namespace cfdeploy {
@@ -36,6 +38,76 @@ std::vector<int> extract_codes(std::string_view text) {
     if (code && pos < text.size() && text[pos] == ']') {
       codes.push_back(*code);
     }
+  }
+  return codes;
+}
+
+namespace {
+
+constexpr int k_min_api_code = 100;  // below this a "code" is an exit status
+
+void add_code(std::vector<int>& codes, std::optional<int> code) {
+  if (code && *code >= k_min_api_code &&
+      std::find(codes.begin(), codes.end(), *code) == codes.end()) {
+    codes.push_back(*code);
+  }
+}
+
+bool preceded_by_word(std::string_view text, size_t at, std::string_view word) {
+  return at >= word.size() && text.substr(at - word.size(), word.size()) == word;
+}
+
+// "code" at `at` (any case), then the separator shapes of each form.
+std::optional<int> code_after(std::string_view text, size_t at) {
+  size_t pos = at + 4;
+  bool quoted = false;
+  if (pos < text.size() && text[pos] == '\\') {
+    ++pos;
+  }
+  if (pos < text.size() && text[pos] == '"') {
+    quoted = true;
+    ++pos;
+  }
+  bool colon = pos < text.size() && text[pos] == ':';
+  if (colon) {
+    ++pos;
+  }
+  while (pos < text.size() && is_space(text[pos])) {
+    ++pos;
+  }
+  size_t start = pos;
+  std::optional<int> code = read_number(text, pos);
+  if (!code) {
+    return std::nullopt;
+  }
+  char after = pos < text.size() ? text[pos] : '\0';
+  if (colon) {
+    // "[code: N]", "code: N,", "code":N, "code: N }"
+    return after == ']' || after == ',' || after == '}' || after == '\0' || after == ' ' ||
+                   quoted
+               ? code
+               : std::nullopt;
+  }
+  // "Code N:" (wrangler 1): capital C, a space, the number, a colon.
+  bool capital = text[at] == 'C';
+  return capital && start == at + 5 && after == ':' ? code : std::nullopt;
+}
+
+}  // namespace
+
+std::vector<int> extract_any_codes(std::string_view text) {
+  std::vector<int> codes;
+  for (size_t at = text.find("ode"); at != std::string_view::npos; at = text.find("ode", at + 1)) {
+    if (at == 0 || (text[at - 1] != 'c' && text[at - 1] != 'C')) {
+      continue;
+    }
+    size_t word = at - 1;
+    bool inside_word = word > 0 && std::isalpha(static_cast<unsigned char>(text[word - 1])) != 0;
+    if (inside_word || preceded_by_word(text, word, "exit ") ||
+        preceded_by_word(text, word, "status ") || preceded_by_word(text, word, "error ")) {
+      continue;
+    }
+    add_code(codes, code_after(text, word));
   }
   return codes;
 }

@@ -12,6 +12,12 @@ namespace cfdeploy {
 /// Every `[code: N]` in order; whitespace (a wrapped line) may follow "code:".
 std::vector<int> extract_codes(std::string_view text);
 
+/// Codes outside wrangler's boxes, in order: "[code: N]", "[API code: N]"
+/// (wrangler 1), "Code N:" (wrangler 1), "code: N," in a printed JavaScript
+/// object, and "code":N in JSON, escaped or not. Exit and status codes
+/// ("exit code 1") are not API codes and are skipped.
+std::vector<int> extract_any_codes(std::string_view text);
+
 /// The path in "Cloudflare API (<path>) failed", else the one in a
 /// malformed-response note "<METHOD> <path> -> <status> ...", else empty.
 std::string_view extract_resource(std::string_view text);

@@ -21,8 +21,9 @@ struct FileCloser {
 }  // namespace
 
 Result<Verdict> classify_stream(std::FILE* file, const std::string& name,
-                                const Catalogue& catalogue) {
+                                const Catalogue& catalogue, bool known_failed) {
   Classifier classifier(catalogue);
+  classifier.set_known_failed(known_failed);
   LineSplitter splitter([&](std::string_view line) { classifier.feed_line(line); });
   std::vector<char> buffer(k_chunk_size);
   size_t got = 0;
@@ -38,15 +39,16 @@ Result<Verdict> classify_stream(std::FILE* file, const std::string& name,
   return verdict;
 }
 
-Result<Verdict> classify_log(const std::string& path, const Catalogue& catalogue) {
+Result<Verdict> classify_log(const std::string& path, const Catalogue& catalogue,
+                             bool known_failed) {
   if (path == "-") {
-    return classify_stream(stdin, "standard input", catalogue);
+    return classify_stream(stdin, "standard input", catalogue, known_failed);
   }
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) {
     return Error{"cannot open log '" + path + "'", system_error_text(errno)};
   }
-  return classify_stream(file.get(), path, catalogue);
+  return classify_stream(file.get(), path, catalogue, known_failed);
 }
 
 }  // namespace cfdeploy

@@ -81,6 +81,12 @@ void write_cause(std::ostream& out, const Finding& finding, const Painter& paint
   if (!finding.migration.empty()) {
     out << "  Migration: " << finding.migration << "\n";
   }
+  if (!finding.location.empty()) {
+    out << "  Source: " << finding.location << "\n";
+  }
+  if (!finding.note.empty()) {
+    out << "  Note: " << finding.note << "\n";
+  }
 }
 
 void write_fix(std::ostream& out, const CatalogueEntry& entry, const Painter& paint) {
@@ -138,6 +144,8 @@ json verdict_to_json(const Verdict& verdict) {
       {"http_status", nullptr},
       {"migration", nullptr},
       {"evidence", nullptr},
+      {"location", nullptr},
+      {"note", nullptr},
       {"other_errors", other_errors},
       {"other_errors_dropped", verdict.others_dropped},
       {"warnings", warnings},
@@ -159,6 +167,8 @@ json verdict_to_json(const Verdict& verdict) {
     result["http_status"] = or_null(finding.status);
     result["migration"] = text_or_null(finding.migration);
     result["evidence"] = evidence_json(finding);
+    result["location"] = text_or_null(finding.location);
+    result["note"] = text_or_null(finding.note);
   }
   return result;
 }

@@ -239,6 +239,199 @@ TEST(Classifier, AnEndlessBoxKeepsBoundedText) {
   EXPECT_LE(verdict.primary->evidence.size(), Classifier::k_max_block_text);
 }
 
+const std::string k_incident_bare =
+    "A request to the Cloudflare API (/accounts/***/d1/database/***) failed. The given account is "
+    "not valid or is not authorized to access this service [code: 7403]";
+
+Verdict classify_failed(const std::string& log) {
+  Classifier classifier(builtin_catalogue());
+  classifier.set_known_failed(true);
+  LineSplitter splitter([&](std::string_view line) { classifier.feed_line(line); });
+  splitter.feed(log);
+  splitter.finish();
+  return classifier.finish();
+}
+
+std::string id_of(const Verdict& verdict) {
+  return verdict.primary ? verdict.primary->entry->id : "ok";
+}
+
+TEST(Classifier, TheIncidentLinePastedBareQuotedOrPrefixedIs7403) {
+  for (std::string line :
+       {k_incident_bare, "> " + k_incident_bare, "12:34:56.789 | " + k_incident_bare,
+        "Error: " + k_incident_bare, "deploy-1  | " + k_incident_bare}) {
+    Verdict verdict = classify("Executing migrations\n" + line + "\n");
+    EXPECT_EQ(class_of(verdict), "authorization") << line;
+    EXPECT_EQ(verdict.primary->code, 7403) << line;
+  }
+}
+
+TEST(Classifier, BoxMarkersFoundAfterAnyIconOrPrefix) {
+  std::string rest = "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.\n\n"
+                     "  Authentication error [code: 10000]\n";
+  for (const std::string& head :
+       {std::string("X [ERROR] "), std::string("\xC3\xA2\xC5\x93\xCB\x9C [ERROR] "),
+        std::string("\xCE\x93\xC2\xA3\xC3\xBF [ERROR] "), std::string("[ERROR] "),
+        std::string("Error: \xE2\x9C\x98 [ERROR] "), std::string("web:deploy: \xE2\x9C\x98 [ERROR] ")}) {
+    Verdict verdict = classify(head + rest);
+    EXPECT_EQ(class_of(verdict), "authentication") << head;
+    EXPECT_EQ(verdict.primary->code, 10000) << head;
+  }
+}
+
+TEST(Classifier, DashboardPrefixedBoxKeepsItsNotes) {
+  Verdict verdict = classify(
+      "10:15:02.104 | \xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/scripts/w) failed.\n10:15:02.105 | \n"
+      "10:15:02.106 |   Please wait and consider throttling your request speed [code: 971]\n");
+  EXPECT_EQ(class_of(verdict), "rate_limit");
+  EXPECT_EQ(verdict.primary->code, 971);
+}
+
+TEST(Classifier, CodesOutsideBoxesInEveryShape) {
+  struct Case {
+    std::string log;
+    int code;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"Error: Something went wrong with the request to Cloudflare...\n"
+            "Authentication error [API code: 10000]\n",
+            10000},
+           {"\xE2\x9A\xA0\xEF\xB8\x8F  Code 10000: Authentication error\n", 10000},
+           {"  code: 8000007,\n  message: 'Project not found. The specified project name does not "
+            "match any of your existing projects.'\n",
+            8000007},
+           {"{\"success\":false,\"errors\":[{\"code\":7403,\"message\":\"The given account is not "
+            "valid or is not authorized to access this service\"}]}\n",
+            7403},
+           {"{\"level\":\"error\",\"msg\":\"{\\\"errors\\\":[{\\\"code\\\":7403,\\\"message\\\":"
+            "\\\"not authorized\\\"}]}\"}\n",
+            7403},
+           {"The given account is not valid or is not authorized to access this service [code:\n"
+            "7403]\n",
+            7403},
+       }) {
+    Verdict verdict = classify(c.log);
+    ASSERT_TRUE(verdict.primary.has_value()) << c.log;
+    EXPECT_EQ(verdict.primary->code, c.code) << c.log;
+  }
+}
+
+TEST(Classifier, TheFirstKnownCodeOfALineWithTwoDecides) {
+  Verdict verdict = classify(
+      "Invalid request headers [code: 6003] - Invalid format for Authorization header [code: "
+      "6111]\n");
+  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(verdict.primary->code, 6003);
+  EXPECT_EQ(verdict.primary->codes, (std::vector<int>{6003, 6111}));
+}
+
+TEST(Classifier, CodesInDataAreNotFindings) {
+  EXPECT_TRUE(classify("{\"success\":true,\"errors\":[],\"messages\":[{\"code\":10000,"
+                       "\"message\":\"This API Token is valid and active\"}]}\n")
+                  .ok);
+  EXPECT_TRUE(classify("\xE2\x94\x82 88 \xE2\x94\x82 Error: upstream timeout [code: 7500] "
+                       "\xE2\x94\x82\n")
+                  .ok);
+  EXPECT_TRUE(classify("Process completed with exit code 0.\n").ok);
+}
+
+TEST(Classifier, NodeAndUndiciNetworkFailures) {
+  for (const std::string& line : std::vector<std::string>{"TypeError: fetch failed", "  [cause]: Error: read ECONNRESET",
+        "Error: connect ETIMEDOUT 104.16.1.1:443", "Error: getaddrinfo ENOTFOUND api.cloudflare.com",
+        "Error: getaddrinfo EAI_AGAIN api.cloudflare.com", "code: 'UND_ERR_CONNECT_TIMEOUT'",
+        "AggregateError [ECONNREFUSED]:", "Error: self-signed certificate in certificate chain",
+        "code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'"}) {
+    EXPECT_EQ(class_of(classify(line + "\n")), "network") << line;
+  }
+}
+
+TEST(Classifier, TlsInterceptionGuidanceNamesTheCaBundleAndProxy) {
+  Verdict verdict = classify("Error: self-signed certificate in certificate chain\n");
+  std::string guidance;
+  for (const std::string& step : verdict.primary->entry->guidance) {
+    guidance += step;
+  }
+  EXPECT_NE(guidance.find("NODE_EXTRA_CA_CERTS"), std::string::npos);
+  EXPECT_NE(guidance.find("HTTPS_PROXY"), std::string::npos);
+}
+
+TEST(Classifier, CloudflareSideFailuresAreTransient) {
+  for (const std::string& log :
+       {std::string("<html><head><title>502 Bad Gateway</title></head>\n"),
+        std::string("<title>api.cloudflare.com | 522: Connection timed out</title>\n"),
+        std::string("upstream connect error or disconnect/reset before headers. reset reason: "
+                    "connection timeout\n"),
+        std::string("\xE2\x9C\x98 [ERROR] Received a malformed response from the API\n")}) {
+    EXPECT_EQ(class_of(classify(log)), "transient") << log;
+  }
+}
+
+TEST(Classifier, A5xxInADebugBlockExplainsAFailedStep) {
+  std::string log = "-- START CF API RESPONSE: Bad Gateway 502\n-- END CF API RESPONSE\n";
+  EXPECT_EQ(class_of(classify_failed(log)), "transient");
+  EXPECT_EQ(classify_failed(log).primary->status, 502);
+}
+
+TEST(Classifier, BuildErrorsAreConfigWithTheirSourceLocation) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Could not resolve \"node:buffer\"\n\n    src/index.ts:1:19:\n"
+      "      1 \xE2\x94\x82 import { Buffer } from \"node:buffer\";\n");
+  EXPECT_EQ(class_of(verdict), "config");
+  EXPECT_EQ(verdict.primary->location, "src/index.ts:1:19");
+  EXPECT_EQ(id_of(classify("\xE2\x9C\x98 [ERROR] No matching export in \"src/a.ts\" for import "
+                           "\"b\"\n")),
+            "esbuild-no-matching-export");
+  EXPECT_EQ(class_of(classify("No such compatibility flag: rpc_params_dup_stubs [code: 10021]\n")),
+            "config");
+  EXPECT_EQ(class_of(classify("Can't set compatibility date in the future: 2030-06-05\n")),
+            "config");
+}
+
+TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
+  Verdict verdict = classify(
+      "\xE2\x96\xB2 [WARNING] The version of Wrangler you are using is now out-of-date.\n\n"
+      "Uploaded lab-worker (0.19 sec)\nPublished lab-worker (0.06 sec)\n" +
+      k_incident + "\n" + "Error: " + k_incident + "\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(verdict.warnings.size(), 1u);
+}
+
+TEST(Classifier, WordsOutweighACredentialCodeAndTheReportSaysSo) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/pages/projects/p) failed.\n\n"
+      "  Rate limited. Please wait and consider throttling your request speed [code: 10000]\n");
+  EXPECT_EQ(class_of(verdict), "rate_limit");
+  EXPECT_EQ(verdict.primary->code, 10000);
+  EXPECT_NE(verdict.primary->note.find("disagree"), std::string::npos);
+}
+
+TEST(Classifier, FailureSignalsWithoutAMessageAreUnknownNeverOk) {
+  for (const std::string& signal : std::vector<std::string>{"npm ERR! code ELIFECYCLE", " ELIFECYCLE  Command failed with exit code 1.",
+        "ERROR  run failed: command  exited (1)", "##[error]Process completed with exit code 1.",
+        "Error: The process '/usr/bin/npx' failed with exit code 1",
+        "Failed: error occurred while running deploy command", "deploy-1 exited with code 1"}) {
+    Verdict verdict = classify("Building...\nError: something odd happened\n" + signal + "\n");
+    EXPECT_FALSE(verdict.ok) << signal;
+    EXPECT_EQ(class_of(verdict), "unknown") << signal;
+    EXPECT_EQ(verdict.primary->evidence, "Error: something odd happened") << signal;
+  }
+}
+
+TEST(Classifier, AStepKnownToHaveFailedIsNeverOk) {
+  EXPECT_TRUE(classify("Uploaded lab-worker (0.19 sec)\n").ok);
+  Verdict verdict = classify_failed("Uploaded lab-worker (0.19 sec)\n");
+  EXPECT_FALSE(verdict.ok);
+  EXPECT_EQ(class_of(verdict), "unknown");
+  EXPECT_EQ(verdict.primary->evidence, "Uploaded lab-worker (0.19 sec)");
+}
+
+TEST(Classifier, WeakEvidenceStaysUnknown) {
+  // An error-looking line with no code and no catalogue phrase names no class.
+  Verdict verdict = classify_failed("Error: Cannot read properties of undefined (reading 'map')\n");
+  EXPECT_EQ(class_of(verdict), "unknown");
+}
+
 struct RecordedCase {
   const char* fixture;
   const char* failure_class;  // "ok" for success

@@ -28,6 +28,26 @@ TEST(Cli, ExplainJsonForTheIncidentLineOnStandardInput) {
   EXPECT_EQ(json["evidence"]["line"], 1);
 }
 
+TEST(Cli, ExplainFailedNeverAnswersOk) {
+  const std::string log = "Uploaded lab-worker (0.19 sec)\n";
+  CommandResult plain = run_cfdeploy({"explain", "--format", "json", "-"}, log);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(parse_json(plain)["ok"], true);
+
+  CommandResult failed = run_cfdeploy({"explain", "--failed", "--format", "json", "-"}, log);
+  ASSERT_EQ(failed.exit_code, 0) << failed.err;
+  nlohmann::json json = parse_json(failed);
+  EXPECT_EQ(json["ok"], false);
+  EXPECT_EQ(json["class"], "unknown");
+  EXPECT_EQ(json["evidence"]["text"], "Uploaded lab-worker (0.19 sec)");
+}
+
+TEST(Cli, ExplainFailedStillNamesARecognisedCause) {
+  CommandResult result = run_cfdeploy({"explain", "--failed", "--format", "json", "-"}, k_incident);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(parse_json(result)["class"], "authorization");
+}
+
 TEST(Cli, ExplainJsonForARecorded10000Box) {
   std::string log = testing::wrangler_fixture("deploy-upload-10000");
   CommandResult result = run_cfdeploy({"explain", "--format=json"}, log);

@@ -41,5 +41,26 @@ TEST(ErrorFacts, NoStatusWithoutAnArrow) {
   EXPECT_EQ(extract_status("value -> 12345 units"), std::nullopt);
 }
 
+TEST(ErrorFacts, AnyCodeInEveryShapeOutsideABox) {
+  using Codes = std::vector<int>;
+  EXPECT_EQ(extract_any_codes("not authorized [code: 7403]"), Codes{7403});
+  EXPECT_EQ(extract_any_codes("Authentication error [API code: 10000]"), Codes{10000});
+  EXPECT_EQ(extract_any_codes("Code 10000: Authentication error"), Codes{10000});
+  EXPECT_EQ(extract_any_codes("  code: 8000007,"), Codes{8000007});
+  EXPECT_EQ(extract_any_codes(R"({"errors":[{"code":7403,"message":"x"}]})"), Codes{7403});
+  EXPECT_EQ(extract_any_codes(R"({\"code\":7403})"), Codes{7403});
+  EXPECT_EQ(extract_any_codes(R"("code": 7500,)"), Codes{7500});
+  EXPECT_EQ(extract_any_codes("a [code: 6003] b [code: 6111]"), (Codes{6003, 6111}));
+}
+
+TEST(ErrorFacts, ExitAndStatusCodesAreNotApiCodes) {
+  EXPECT_TRUE(extract_any_codes("Process completed with exit code 1.").empty());
+  EXPECT_TRUE(extract_any_codes("Command failed with exit code 127").empty());
+  EXPECT_TRUE(extract_any_codes("HTTP status code 502").empty());
+  EXPECT_TRUE(extract_any_codes("error code: 1015").empty());
+  EXPECT_TRUE(extract_any_codes("Unicode 12345: text").empty());
+  EXPECT_TRUE(extract_any_codes("code 10000 without a colon").empty());
+}
+
 }  // namespace
 }  // namespace cfdeploy

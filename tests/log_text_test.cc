@@ -54,6 +54,66 @@ TEST(LogText, CleanLineRemovesColoursTimestampAndCarriageReturn) {
             "  note [code: 7403]");
 }
 
+TEST(LogText, StripsDashboardClockPrefixesAndKeepsNoteIndentation) {
+  EXPECT_EQ(cleaned("10:15:02.104 | \xE2\x9C\x98 [ERROR] x"), "\xE2\x9C\x98 [ERROR] x");
+  EXPECT_EQ(cleaned("10:15:02.104 |   note [code: 7403]"), "  note [code: 7403]");
+  EXPECT_EQ(cleaned("10:15:02.104\tFailed: build"), "Failed: build");
+  EXPECT_EQ(cleaned("10:15:02 Executing deploy"), "Executing deploy");
+}
+
+TEST(LogText, StripsDateTimeZoneAndTagPrefix) {
+  EXPECT_EQ(cleaned("2026-11-27 10:15:02.123456789 +0100 CET [deploy] X [ERROR] y"),
+            "X [ERROR] y");
+  EXPECT_EQ(cleaned("2026-11-27 10:15:02.1 +0000 [info] text"), "text");
+  EXPECT_EQ(cleaned("2026-11-27 10:15:02 UTC text"), "text");
+}
+
+TEST(LogText, StripsMonorepoRunnerPrefixes) {
+  EXPECT_EQ(cleaned("web:deploy: \xE2\x9C\x98 [ERROR] x"), "\xE2\x9C\x98 [ERROR] x");
+  EXPECT_EQ(cleaned("@acme/api:deploy:prod: text"), "text");
+  EXPECT_EQ(cleaned("apps/web deploy: text"), "text");
+  EXPECT_EQ(cleaned("web:deploy    text"), "   text");
+  EXPECT_EQ(cleaned("\xE2\x94\x82 text"), "text");
+}
+
+TEST(LogText, KeepsTableRowsSourceLocationsAndMessages) {
+  std::string row = "\xE2\x94\x82 0001_init.sql \xE2\x94\x82 \xE2\x9C\x85 \xE2\x94\x82";
+  EXPECT_EQ(cleaned(row), row);
+  EXPECT_EQ(cleaned("src/index.ts:12:5: ERROR: Could not resolve"),
+            "src/index.ts:12:5: ERROR: Could not resolve");
+  EXPECT_EQ(cleaned("Error: fetch failed"), "Error: fetch failed");
+  EXPECT_EQ(cleaned("TypeError: fetch failed"), "TypeError: fetch failed");
+}
+
+TEST(LogText, StripsDockerComposeServiceColumn) {
+  EXPECT_EQ(cleaned("deploy-1  | \xE2\x9C\x98 [ERROR] x"), "\xE2\x9C\x98 [ERROR] x");
+  EXPECT_EQ(cleaned("web_1    |   note"), "  note");
+}
+
+TEST(LogText, StripsQuotesRunnerCommandsAndStackedPrefixes) {
+  EXPECT_EQ(cleaned("> A request failed"), "A request failed");
+  EXPECT_EQ(cleaned("> > nested"), "nested");
+  EXPECT_EQ(cleaned("##[error]Process completed with exit code 1."),
+            "Process completed with exit code 1.");
+  EXPECT_EQ(cleaned("2026-11-27T10:15:02.1234567Z ##[error]\xE2\x9C\x98 [ERROR] x"),
+            "\xE2\x9C\x98 [ERROR] x");
+  EXPECT_EQ(cleaned("2026-11-27T10:15:02.1234567Z web:deploy: 10:15:02.104 | > text"), "text");
+  EXPECT_EQ(cleaned("    indented before a prefix"), "    indented before a prefix");
+}
+
+TEST(LogText, RemovesHtmlAroundACopiedLog) {
+  EXPECT_EQ(cleaned("<tr><td>10:15:02.104</td><td>X [ERROR] a &quot;b&quot; &amp; c</td></tr>"),
+            "X [ERROR] a \"b\" & c");
+  EXPECT_EQ(cleaned("&gt; quoted"), "quoted");
+  EXPECT_EQ(cleaned("a < b and c > d"), "a < b and c > d");
+}
+
+TEST(LogText, SkipTimePrefixDropsTheFirstWordWhenItStartsWithADigit) {
+  EXPECT_EQ(skip_time_prefix("2026-11-27T10:15:02.1234567Z text"), "text");
+  EXPECT_EQ(skip_time_prefix("10:15:02.104 | text"), "| text");
+  EXPECT_EQ(skip_time_prefix("text 10:15"), "text 10:15");
+}
+
 TEST(LogText, ContainsLowerIgnoresCase) {
   EXPECT_TRUE(contains_lower("Authentication ERROR", "authentication error"));
   EXPECT_FALSE(contains_lower("Authorisation", "authentication"));
