@@ -35,11 +35,11 @@ const std::vector<FailureClass>& all_failure_classes();
 
 struct CatalogueEntry {
   std::string id;
-  std::vector<int> codes;          // API codes; empty for wrangler-side messages
-  std::string scope;               // substring of the failing API path, or empty
-  std::vector<std::string> match;  // substrings (any case), any of which must occur
+  std::vector<int> codes;                // API codes; empty for wrangler-side messages
+  std::string scope;                     // substring of the failing API path, or empty
+  std::vector<std::string> match;        // substrings (any case), any of which must occur
   std::vector<std::string> match_lower;  // the same, lower-cased once at load
-  std::vector<int> statuses;       // HTTP statuses, from a malformed-response note
+  std::vector<int> statuses;             // HTTP statuses, from a malformed-response note
   FailureClass failure_class = FailureClass::unknown;
   bool retryable = false;
   std::string title;

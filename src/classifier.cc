@@ -133,22 +133,29 @@ namespace {
 // LineTrigger::k_width bytes, any case). The catalogue's own phrases are
 // added to these.
 constexpr std::array<std::string_view, 45> k_trigger_words = {
-    "error:",  "error ",  "errors",  "[error",  "fatal ",  "failed",  "failure", "exit c",
-    "exited",  "elifecycle", "code: ", "[code:", "\"code\"", "code\\\"", "code 1",  "code 2",  "code 3",
-    "code 4",  "code 5",  "code 6",  "code 7",  "code 8",  "code 9",  "aggregateerror",
-    "econnreset", "econnrefused", "etimedout", "enotfound", "eai_again", "und_err_", "certificate",
-    "_cert_",  "upstream", "malformed", "<title", "<html", "bad gateway", "unavailable",
-    "time-out", "timed out", "cf api", "could not", "no matching", "compatibility", "npm err"};
+    "error:",      "error ",        "errors",    "[error",     "fatal ",    "failed",
+    "failure",     "exit c",        "exited",    "elifecycle", "code: ",    "[code:",
+    "\"code\"",    "code\\\"",      "code 1",    "code 2",     "code 3",    "code 4",
+    "code 5",      "code 6",        "code 7",    "code 8",     "code 9",    "aggregateerror",
+    "econnreset",  "econnrefused",  "etimedout", "enotfound",  "eai_again", "und_err_",
+    "certificate", "_cert_",        "upstream",  "malformed",  "<title",    "<html",
+    "bad gateway", "unavailable",   "time-out",  "timed out",  "cf api",    "could not",
+    "no matching", "compatibility", "npm err"};
 
 // Words too common in a healthy log to be worth a closer look.
 constexpr std::array<std::string_view, 46> k_common_words = {
-    "wrangler", "worker",  "workers",  "cloudflare", "please",    "database", "account",
-    "configuration", "request", "project", "command", "execute", "version",  "update",
-    "following", "specified", "should", "cannot",    "available", "deploy",   "secret",
-    "binding",  "namespace", "value",  "the",        "to",        "and",      "that",
-    "for",      "with",    "not",      "are",        "was",       "you",      "your",
-    "this",     "from",    "has",      "have",       "be",        "in",       "of",
-    "on",       "is",      "it",       "an"};
+    "wrangler", "worker",   "workers",   "cloudflare",
+    "please",   "database", "account",   "configuration",
+    "request",  "project",  "command",   "execute",
+    "version",  "update",   "following", "specified",
+    "should",   "cannot",   "available", "deploy",
+    "secret",   "binding",  "namespace", "value",
+    "the",      "to",       "and",       "that",
+    "for",      "with",     "not",       "are",
+    "was",      "you",      "your",      "this",
+    "from",     "has",      "have",      "be",
+    "in",       "of",       "on",        "is",
+    "it",       "an"};
 
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -211,8 +218,8 @@ std::string_view rare_part(std::string_view phrase) {
     std::string_view word = phrase.substr(i, end - i);
     size_t weight = word_weight(word);
     if (previous_size >= k_before_gap && word.size() >= k_before_gap) {
-      candidates.push_back(Candidate{previous_start + previous_size - k_before_gap,
-                                     previous_weight + weight});
+      candidates.push_back(
+          Candidate{previous_start + previous_size - k_before_gap, previous_weight + weight});
     }
     previous_start = i;
     previous_size = word.size();
@@ -281,7 +288,8 @@ bool is_failure_signal(std::string_view line) {
          line.find("ERR_PNPM_") != std::string_view::npos ||
          line.find("Command failed with exit code") != std::string_view::npos ||
          nonzero_after(line, "exit code") || nonzero_after(line, "exited with code") ||
-         nonzero_after(line, "exited") || line.find("failed with exit code") != std::string_view::npos ||
+         nonzero_after(line, "exited") ||
+         line.find("failed with exit code") != std::string_view::npos ||
          line.find("Action failed") != std::string_view::npos || starts_with(line, "Failed:") ||
          starts_with(line, "npm ERR!") || starts_with(line, "npm error");
 }
@@ -447,7 +455,8 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
     if (*status >= 500 && !m_debug_status) {
       Block block;
       block.first_line = block.evidence_line = m_line;
-      block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_evidence));
+      block.headline = block.text = block.evidence_text =
+          std::string(line.substr(0, k_max_evidence));
       block.status = status;
       m_debug_status = explain_block(block);
     }
@@ -655,8 +664,9 @@ const CatalogueEntry* prefer_words(const Catalogue& catalogue, const CatalogueEn
                                    ErrorFacts facts, std::string& note) {
   // Only the credential classes are reused this loosely (10000 comes back
   // for a rate limit, a missing permission and a bad token alike).
-  bool credential_code = by_code != nullptr && (by_code->failure_class == FailureClass::authentication ||
-                                                by_code->failure_class == FailureClass::authorization);
+  bool credential_code =
+      by_code != nullptr && (by_code->failure_class == FailureClass::authentication ||
+                             by_code->failure_class == FailureClass::authorization);
   if (!credential_code || by_code->codes.empty() || !by_code->match.empty()) {
     return by_code;
   }

@@ -32,9 +32,9 @@ struct Finding {
   // Where the evidence comes from when cfdeploy found it itself rather than in a log line:
   // "wrangler's output file", "the exit status", "the step's --timeout", …
   std::string origin;
-  std::string location;   // "src/index.ts:1:19" when a build error names one
-  std::string note;       // says so when the message words and the code disagree
-  bool boxed = false;     // read from an error box rather than a bare line
+  std::string location;  // "src/index.ts:1:19" when a build error names one
+  std::string note;      // says so when the message words and the code disagree
+  bool boxed = false;    // read from an error box rather than a bare line
 };
 
 /// Where a finding's evidence is: "log line 12" (with `line_word` "log line"), or

@@ -83,8 +83,7 @@ std::optional<int> code_after(std::string_view text, size_t at) {
   char after = pos < text.size() ? text[pos] : '\0';
   if (colon) {
     // "[code: N]", "code: N,", "code":N, "code: N }"
-    return after == ']' || after == ',' || after == '}' || after == '\0' || after == ' ' ||
-                   quoted
+    return after == ']' || after == ',' || after == '}' || after == '\0' || after == ' ' || quoted
                ? code
                : std::nullopt;
   }

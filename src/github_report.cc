@@ -164,7 +164,8 @@ std::optional<SourceLocation> in_migration(const Finding& finding, const std::st
       }
     }
   }
-  std::optional<std::filesystem::path> file = migration_file(base / migrations_dir, finding.migration);
+  std::optional<std::filesystem::path> file =
+      migration_file(base / migrations_dir, finding.migration);
   if (!file) {
     return std::nullopt;
   }
@@ -332,7 +333,7 @@ void GithubReporter::append_to(const std::string& path, const std::string& varia
   errno = 0;
   std::ofstream file(path, std::ios::app | std::ios::binary);
   int failure = file ? 0 : errno;  // why it would not open
-  file << text;  // redacted by its writers, before they escaped it
+  file << text;                    // redacted by its writers, before they escaped it
   file.close();
   if (!file && failure == 0) {
     failure = errno;  // why writing or closing failed

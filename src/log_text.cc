@@ -172,9 +172,8 @@ size_t date_time_prefix(std::string_view text) {
     return 0;
   }
   size_t pos = skip_fraction(text, 19);
-  if (pos + 1 < text.size() && text[pos] == ' ' &&
-      (text[pos + 1] == '+' || text[pos + 1] == '-') && pos + 2 < text.size() &&
-      is_digit(text[pos + 2])) {
+  if (pos + 1 < text.size() && text[pos] == ' ' && (text[pos + 1] == '+' || text[pos + 1] == '-') &&
+      pos + 2 < text.size() && is_digit(text[pos + 2])) {
     pos = skip_digits(text, pos + 2);
     if (pos < text.size() && text[pos] == ':') {
       pos = skip_digits(text, pos + 1);
@@ -334,8 +333,8 @@ struct Entity {
   char value;
 };
 
-constexpr Entity k_entities[] = {{"&lt;", '<'},   {"&gt;", '>'},   {"&amp;", '&'},
-                                 {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''},
+constexpr Entity k_entities[] = {{"&lt;", '<'},    {"&gt;", '>'},   {"&amp;", '&'},
+                                 {"&quot;", '"'},  {"&#39;", '\''}, {"&#x27;", '\''},
                                  {"&apos;", '\''}, {"&nbsp;", ' '}, {"&#34;", '"'}};
 
 bool starts_tag(std::string_view text, size_t pos) {

@@ -15,7 +15,7 @@ namespace cfdeploy {
 struct NumberRange {
   double min = 0;
   double max = 0;
-  bool whole = false;  // an integer option: "2.5" is not a value
+  bool whole = false;     // an integer option: "2.5" is not a value
   const char* unit = "";  // "seconds", "ms", or "" for a count
 };
 

@@ -182,8 +182,8 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
         << std::flush;
   }
   if (int signal = cancellation.signal()) {
-    print_note("preflight was cancelled by signal " + std::to_string(signal) +
-               "; exit status " + std::to_string(k_signal_status_base + signal));
+    print_note("preflight was cancelled by signal " + std::to_string(signal) + "; exit status " +
+               std::to_string(k_signal_status_base + signal));
     return k_signal_status_base + signal;
   }
   return static_cast<int>(report.ok() ? ExitCode::success : ExitCode::failure);
@@ -216,8 +216,9 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
   command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
-  command->add_option("--timeout", flags.timeout_seconds,
-                      "Seconds for each request, from connecting to the last byte")
+  command
+      ->add_option("--timeout", flags.timeout_seconds,
+                   "Seconds for each request, from connecting to the last byte")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
   return command;

@@ -460,8 +460,7 @@ bool wait_writable(int fd, std::optional<Clock::time_point> deadline) {
   }
 }
 
-WriteStatus write_fully(int fd, std::string_view bytes,
-                        std::optional<Clock::time_point> deadline) {
+WriteStatus write_fully(int fd, std::string_view bytes, std::optional<Clock::time_point> deadline) {
   while (!bytes.empty()) {
     // A pipe that polls writable takes PIPE_BUF bytes at once; a larger write could block.
     if (deadline && !wait_writable(fd, deadline)) {
@@ -529,9 +528,8 @@ CancelOnSignal::CancelOnSignal(Cancellation& cancellation)
     return;  // signals do what they did before: kept by a SignalHold, else fatal
   }
   m_watcher->stop = std::move(stop.value());
-  m_watcher->thread = std::thread([watcher = m_watcher.get(), &cancellation] {
-    watcher->watch(cancellation);
-  });
+  m_watcher->thread =
+      std::thread([watcher = m_watcher.get(), &cancellation] { watcher->watch(cancellation); });
 }
 
 CancelOnSignal::~CancelOnSignal() {

@@ -114,8 +114,8 @@ void write_others(std::ostream& out, const Verdict& verdict) {
   }
   out << "\nOther errors in the log (" << verdict.others.size() + verdict.others_dropped << "):\n";
   for (const Finding& other : verdict.others) {
-    out << "  " << evidence_place(other, "line") << ": " << describe(other) << " - " << other.entry->title
-        << "\n";
+    out << "  " << evidence_place(other, "line") << ": " << describe(other) << " - "
+        << other.entry->title << "\n";
   }
 }
 

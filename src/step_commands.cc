@@ -205,8 +205,9 @@ private:
   void warn_if_output_lost() {
     if (m_output_left_out && !m_warned_output_left_out) {
       m_warned_output_left_out = true;
-      print_warning("standard output's reader stopped reading, so the step's output from its "
-                    "--timeout on was left out where the reader would not take it");
+      print_warning(
+          "standard output's reader stopped reading, so the step's output from its "
+          "--timeout on was left out where the reader would not take it");
     }
     if (m_stdout_error == 0 && m_github && !std::cout) {
       m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
@@ -278,8 +279,8 @@ std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
   if (!flags.preflight) {
     return std::nullopt;
   }
-  PreflightGate gate{step, flags.step.directory, flags.environment, database, "",
-                     reports_to_github(flags.step)};
+  PreflightGate gate{step, flags.step.directory,         flags.environment, database,
+                     "",   reports_to_github(flags.step)};
   if (flags.step.timeout_seconds > 0) {
     gate.time_limit = milliseconds(static_cast<long>(flags.step.timeout_seconds * 1000));
   }

@@ -112,7 +112,8 @@ Verdict judge_attempt(Verdict verdict, const WranglerOutput& output, const Child
   };
   if (exit.timed_out) {
     std::string text = "cfdeploy: the step timed out after " + seconds(*options.timeout);
-    fail_with(synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "the step's --timeout"));
+    fail_with(
+        synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "the step's --timeout"));
   } else if (!verdict.primary && output.command_failed) {
     std::string text = output.failed_message;
     if (output.failed_code) {
@@ -164,8 +165,8 @@ StepResult not_started_result(const Error& error, const Catalogue& catalogue) {
   std::string text = "cfdeploy: the command could not be started: " + error.message();
   StepResult result;
   result.verdict.ok = false;
-  result.verdict.primary = synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text,
-                                             "starting the command");
+  result.verdict.primary =
+      synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "starting the command");
   AttemptRecord attempt;
   attempt.exit_status = k_not_started_status;
   attempt.failure_class = result.verdict.primary->entry->failure_class;

@@ -267,12 +267,14 @@ TEST(Classifier, TheIncidentLinePastedBareQuotedOrPrefixedIs7403) {
 }
 
 TEST(Classifier, BoxMarkersFoundAfterAnyIconOrPrefix) {
-  std::string rest = "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.\n\n"
-                     "  Authentication error [code: 10000]\n";
+  std::string rest =
+      "A request to the Cloudflare API (/accounts/a/d1/database/b/query) failed.\n\n"
+      "  Authentication error [code: 10000]\n";
   for (const std::string& head :
        {std::string("X [ERROR] "), std::string("\xC3\xA2\xC5\x93\xCB\x9C [ERROR] "),
         std::string("\xCE\x93\xC2\xA3\xC3\xBF [ERROR] "), std::string("[ERROR] "),
-        std::string("Error: \xE2\x9C\x98 [ERROR] "), std::string("web:deploy: \xE2\x9C\x98 [ERROR] ")}) {
+        std::string("Error: \xE2\x9C\x98 [ERROR] "),
+        std::string("web:deploy: \xE2\x9C\x98 [ERROR] ")}) {
     Verdict verdict = classify(head + rest);
     EXPECT_EQ(class_of(verdict), "authentication") << head;
     EXPECT_EQ(verdict.primary->code, 10000) << head;
@@ -337,11 +339,13 @@ TEST(Classifier, CodesInDataAreNotFindings) {
 }
 
 TEST(Classifier, NodeAndUndiciNetworkFailures) {
-  for (const std::string& line : std::vector<std::string>{"TypeError: fetch failed", "  [cause]: Error: read ECONNRESET",
-        "Error: connect ETIMEDOUT 104.16.1.1:443", "Error: getaddrinfo ENOTFOUND api.cloudflare.com",
-        "Error: getaddrinfo EAI_AGAIN api.cloudflare.com", "code: 'UND_ERR_CONNECT_TIMEOUT'",
-        "AggregateError [ECONNREFUSED]:", "Error: self-signed certificate in certificate chain",
-        "code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'"}) {
+  for (const std::string& line : std::vector<std::string>{
+           "TypeError: fetch failed", "  [cause]: Error: read ECONNRESET",
+           "Error: connect ETIMEDOUT 104.16.1.1:443",
+           "Error: getaddrinfo ENOTFOUND api.cloudflare.com",
+           "Error: getaddrinfo EAI_AGAIN api.cloudflare.com", "code: 'UND_ERR_CONNECT_TIMEOUT'",
+           "AggregateError [ECONNREFUSED]:", "Error: self-signed certificate in certificate chain",
+           "code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'"}) {
     EXPECT_EQ(class_of(classify(line + "\n")), "network") << line;
   }
 }
@@ -399,7 +403,8 @@ TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
 
 TEST(Classifier, WordsOutweighACredentialCodeAndTheReportSaysSo) {
   Verdict verdict = classify(
-      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/pages/projects/p) failed.\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/pages/projects/p) "
+      "failed.\n\n"
       "  Rate limited. Please wait and consider throttling your request speed [code: 10000]\n");
   EXPECT_EQ(class_of(verdict), "rate_limit");
   EXPECT_EQ(verdict.primary->code, 10000);
@@ -407,10 +412,11 @@ TEST(Classifier, WordsOutweighACredentialCodeAndTheReportSaysSo) {
 }
 
 TEST(Classifier, FailureSignalsWithoutAMessageAreUnknownNeverOk) {
-  for (const std::string& signal : std::vector<std::string>{"npm ERR! code ELIFECYCLE", " ELIFECYCLE  Command failed with exit code 1.",
-        "ERROR  run failed: command  exited (1)", "##[error]Process completed with exit code 1.",
-        "Error: The process '/usr/bin/npx' failed with exit code 1",
-        "Failed: error occurred while running deploy command", "deploy-1 exited with code 1"}) {
+  for (const std::string& signal : std::vector<std::string>{
+           "npm ERR! code ELIFECYCLE", " ELIFECYCLE  Command failed with exit code 1.",
+           "ERROR  run failed: command  exited (1)", "##[error]Process completed with exit code 1.",
+           "Error: The process '/usr/bin/npx' failed with exit code 1",
+           "Failed: error occurred while running deploy command", "deploy-1 exited with code 1"}) {
     Verdict verdict = classify("Building...\nError: something odd happened\n" + signal + "\n");
     EXPECT_FALSE(verdict.ok) << signal;
     EXPECT_EQ(class_of(verdict), "unknown") << signal;

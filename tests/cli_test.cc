@@ -103,10 +103,9 @@ TEST(Cli, AnUnknownOptionIsNamedAsUnknown) {
     std::vector<std::string> args;
     std::string unknown;
   };
-  for (const Case& c : {Case{{"--bogus"}, "--bogus"},
-                        Case{{"--bogus", "codes"}, "--bogus"},
-                        Case{{"codes", "--bogus"}, "--bogus"},
-                        Case{{"explain", "-x", "-"}, "-x"}}) {
+  for (const Case& c :
+       {Case{{"--bogus"}, "--bogus"}, Case{{"--bogus", "codes"}, "--bogus"},
+        Case{{"codes", "--bogus"}, "--bogus"}, Case{{"explain", "-x", "-"}, "-x"}}) {
     CommandResult result = run_cfdeploy(c.args);
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_NE(result.err.find("cfdeploy: error: unknown option '" + c.unknown + "'"),

@@ -54,8 +54,9 @@ HttpOptions options_for(const std::string& base_url, milliseconds timeout) {
   return options;
 }
 
-std::unique_ptr<CloudflareApi> client(const std::string& base_url, const std::string& ca_file = "",
-                                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+std::unique_ptr<CloudflareApi> client(
+    const std::string& base_url, const std::string& ca_file = "",
+    std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   HttpOptions options;
   options.base_url = base_url;
   options.token = k_token;
@@ -403,8 +404,7 @@ TEST(CloudflareApi, AnAnswerThatAnnouncesMoreThanTheCapIsTooLarge) {
   ApiResponse response = client(fake.base_url())->get("/user/tokens/verify");
   EXPECT_EQ(response.failure, TransportFailure::too_large) << response.summary();
   EXPECT_TRUE(response.inconclusive());
-  EXPECT_NE(response.failure_detail.find("the answer was too large: 127.0.0.1:"),
-            std::string::npos)
+  EXPECT_NE(response.failure_detail.find("the answer was too large: 127.0.0.1:"), std::string::npos)
       << response.failure_detail;
 }
 

@@ -156,8 +156,8 @@ TEST(Fault, AReaderThatStopsReadingCannotHoldTheStepPastItsTimeout) {
   int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   ASSERT_GE(err_fd, 0);
   Clock::time_point start = Clock::now();
-  pid_t pid = start_cfdeploy({"run", "--timeout", "2", "--", k_child, "flood"}, out_pipe[1],
-                             err_fd);
+  pid_t pid =
+      start_cfdeploy({"run", "--timeout", "2", "--", k_child, "flood"}, out_pipe[1], err_fd);
   close(out_pipe[1]);
   close(err_fd);
   // The reader stays for 120 s without reading; ending well before shows the limit held.
@@ -172,8 +172,7 @@ TEST(Fault, AReaderThatStopsReadingCannotHoldTheStepPastItsTimeout) {
   EXPECT_GE(took, 2000);
   EXPECT_LT(took, 60000);
   EXPECT_TRUE(contains(err, "timed out after 2 s")) << err;
-  EXPECT_TRUE(contains(err, "cfdeploy: warning: standard output's reader stopped reading"))
-      << err;
+  EXPECT_TRUE(contains(err, "cfdeploy: warning: standard output's reader stopped reading")) << err;
 }
 
 TEST(Fault, AChildKilledMidLineKeepsItsPartialLineAndExits137) {
@@ -637,8 +636,8 @@ SignalledRun sigterm_while_asking(testing::SlowServer& server,
 TEST(Fault, PreflightStopsPromptlyAtSigtermAndReportsWhatItFound) {
   testing::SlowServer server(k_trickle, k_stall);
   SignalledRun run = sigterm_while_asking(
-      server, {"preflight", "--timeout", "100", "-C",
-               testing::source_path("tests/fixtures/config/toml")});
+      server,
+      {"preflight", "--timeout", "100", "-C", testing::source_path("tests/fixtures/config/toml")});
   ASSERT_TRUE(run.reached_the_api) << run.err;
   EXPECT_TRUE(run.end.exited) << "killed by the signal instead of reporting it";
   EXPECT_EQ(run.end.status, 143);
@@ -655,16 +654,17 @@ TEST(Fault, PreflightStopsPromptlyAtSigtermAndReportsWhatItFound) {
 std::vector<std::string> run_failing_with_10000(const std::vector<std::string>& flags) {
   std::vector<std::string> args = {"run"};
   args.insert(args.end(), flags.begin(), flags.end());
-  args.insert(args.end(), {"--", "/bin/sh", "-c", "cat \"$0\"; exit 1",
-                           testing::source_path("tests/fixtures/wrangler/deploy-upload-10000.log")});
+  args.insert(args.end(),
+              {"--", "/bin/sh", "-c", "cat \"$0\"; exit 1",
+               testing::source_path("tests/fixtures/wrangler/deploy-upload-10000.log")});
   return args;
 }
 
 TEST(Fault, RunTimeoutAlsoBoundsTheTokenCheckAfterA10000) {
   testing::SlowServer server(k_trickle, k_stall);
   Clock::time_point start = Clock::now();
-  CommandResult result = run_cfdeploy(run_failing_with_10000({"--timeout", "3"}), "",
-                                      api_env(server.base_url()));
+  CommandResult result =
+      run_cfdeploy(run_failing_with_10000({"--timeout", "3"}), "", api_env(server.base_url()));
   long took = elapsed_ms(start);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_GE(server.requests(), 1) << "the token was not checked";
@@ -686,7 +686,8 @@ TEST(Fault, SigtermDuringTheTokenCheckAfterA10000StopsPromptlyWith143) {
   EXPECT_TRUE(run.end.exited) << "killed by the signal instead of reporting it";
   EXPECT_EQ(run.end.status, 143);
   EXPECT_LT(run.stop_ms, 20000) << "should stop at once, not at the stall's end";
-  EXPECT_TRUE(contains(run.err, "cfdeploy: cancelled by signal 15 after 1 attempt; exit status 143"))
+  EXPECT_TRUE(
+      contains(run.err, "cfdeploy: cancelled by signal 15 after 1 attempt; exit status 143"))
       << run.err;
   ASSERT_TRUE(json.is_object());
   EXPECT_EQ(json["cancelled_by_signal"], 15);
@@ -697,8 +698,9 @@ TEST(Fault, SigtermDuringTheTokenCheckAfterA10000StopsPromptlyWith143) {
 
 // `deploy --preflight` against the fixture project, with `true` standing in for wrangler.
 std::vector<std::string> deploy_with_preflight(const std::vector<std::string>& flags) {
-  std::vector<std::string> args = {"deploy", "--preflight", "--wrangler", "true", "-C",
-                                   testing::source_path("tests/fixtures/config/toml")};
+  std::vector<std::string> args = {
+      "deploy", "--preflight", "--wrangler",
+      "true",   "-C",          testing::source_path("tests/fixtures/config/toml")};
   args.insert(args.end(), flags.begin(), flags.end());
   return args;
 }

@@ -183,8 +183,9 @@ TEST(GithubReport, AMigrationNameOutsideTheDirectoryPointsNowhere) {
   fs::create_symlink(dir.path / "outside.sql", dir.path / "app/migrations/0001_link.sql");
   Locator locate = project_locator((dir.path / "app").string(), "", dir.path.string());
   Finding finding = finding_for(7500, "/d1/", "syntax error at offset 3: SQLITE_ERROR");
-  for (const std::string& name : std::vector<std::string>{"../secret.sql", "0001_link.sql", "sub/../../secret.sql",
-                           (dir.path / "app/secret.sql").string(), "."}) {
+  for (const std::string& name :
+       std::vector<std::string>{"../secret.sql", "0001_link.sql", "sub/../../secret.sql",
+                                (dir.path / "app/secret.sql").string(), "."}) {
     finding.migration = name;
     EXPECT_FALSE(locate(finding).has_value()) << name;
   }

@@ -62,8 +62,7 @@ TEST(LogText, StripsDashboardClockPrefixesAndKeepsNoteIndentation) {
 }
 
 TEST(LogText, StripsDateTimeZoneAndTagPrefix) {
-  EXPECT_EQ(cleaned("2026-11-27 10:15:02.123456789 +0100 CET [deploy] X [ERROR] y"),
-            "X [ERROR] y");
+  EXPECT_EQ(cleaned("2026-11-27 10:15:02.123456789 +0100 CET [deploy] X [ERROR] y"), "X [ERROR] y");
   EXPECT_EQ(cleaned("2026-11-27 10:15:02.1 +0000 [info] text"), "text");
   EXPECT_EQ(cleaned("2026-11-27 10:15:02 UTC text"), "text");
 }

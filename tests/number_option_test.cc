@@ -19,7 +19,8 @@ TEST(NumberOption, AcceptsEveryNumberInTheRange) {
 }
 
 TEST(NumberOption, SaysWhenTextIsNotANumber) {
-  for (const char* text : {"", "ten", "nan", "NaN", "-nan", "1s", " 1", "1 ", "0x10", "1,5", "--"}) {
+  for (const char* text :
+       {"", "ten", "nan", "NaN", "-nan", "1s", " 1", "1 ", "0x10", "1,5", "--"}) {
     EXPECT_EQ(number_problem(text, k_seconds),
               "'" + std::string(text) + "' is not a number; give 0 to 604800 seconds")
         << text;
@@ -35,14 +36,15 @@ TEST(NumberOption, SaysWhenACountIsNotAWholeNumber) {
 }
 
 TEST(NumberOption, SaysWhenANumberIsOutOfRange) {
-  for (const char* text : {"-5", "-0.001", "604800.5", "1e20", "1e400", "-1e400", "inf",
-                           "-inf", "infinity"}) {
+  for (const char* text :
+       {"-5", "-0.001", "604800.5", "1e20", "1e400", "-1e400", "inf", "-inf", "infinity"}) {
     EXPECT_EQ(number_problem(text, k_seconds),
               "'" + std::string(text) + "' is out of range; give 0 to 604800 seconds")
         << text;
   }
   for (const char* text : {"11", "-1", "99999999999999999999999"}) {
-    EXPECT_EQ(number_problem(text, k_count), "'" + std::string(text) + "' is out of range; give 0 to 10")
+    EXPECT_EQ(number_problem(text, k_count),
+              "'" + std::string(text) + "' is out of range; give 0 to 10")
         << text;
   }
 }

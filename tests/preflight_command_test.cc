@@ -357,8 +357,7 @@ TEST(PreflightCommand, AConfigurationThatIsADirectoryIsNamedAsOne) {
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.out.find("wrangler.json': it is a directory, not a file"), std::string::npos)
       << result.out;
-  EXPECT_EQ(result.out.find("No wrangler.json, wrangler.jsonc or wrangler.toml"),
-            std::string::npos)
+  EXPECT_EQ(result.out.find("No wrangler.json, wrangler.jsonc or wrangler.toml"), std::string::npos)
       << result.out;
 }
 

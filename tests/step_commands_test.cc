@@ -139,8 +139,8 @@ TEST(StepCommands, AMissingProgramStillWritesTheReport) {
 
 TEST(StepCommands, ATimeoutFindingSaysItComesFromTheTimeoutNotALogLine) {
   std::string report = temp_path("timeout.json");
-  CommandResult result = run_cfdeploy(
-      {"run", "--timeout", "0.5", "--report", report, "--", k_child, "sleep", "120"});
+  CommandResult result =
+      run_cfdeploy({"run", "--timeout", "0.5", "--report", report, "--", k_child, "sleep", "120"});
   EXPECT_EQ(result.exit_code, 143);
   nlohmann::json json = read_json(report);
   std::remove(report.c_str());
@@ -152,10 +152,13 @@ TEST(StepCommands, ATimeoutFindingSaysItComesFromTheTimeoutNotALogLine) {
 // Every numeric option goes through one check: "not a number" and "out of range" are
 // different answers, and each names the option and the range.
 TEST(StepCommands, ANumericOptionThatIsNotANumberIsAUsageErrorSayingSo) {
-  for (std::vector<std::string> option :
-       {std::vector<std::string>{"--timeout", "nan"}, {"--timeout", "ten"}, {"--timeout", ""},
-        {"--retries", "two"}, {"--retries", "1.5"}, {"--retry-delay-ms", "1e3"},
-        {"--kill-grace-ms", "0x10"}}) {
+  for (std::vector<std::string> option : {std::vector<std::string>{"--timeout", "nan"},
+                                          {"--timeout", "ten"},
+                                          {"--timeout", ""},
+                                          {"--retries", "two"},
+                                          {"--retries", "1.5"},
+                                          {"--retry-delay-ms", "1e3"},
+                                          {"--kill-grace-ms", "0x10"}}) {
     std::vector<std::string> args = {"run", option[0], option[1], "--", k_child, "exit", "0"};
     CommandResult result = run_cfdeploy(args);
     EXPECT_EQ(result.exit_code, 2) << option[0] << " " << option[1];
@@ -166,10 +169,14 @@ TEST(StepCommands, ANumericOptionThatIsNotANumberIsAUsageErrorSayingSo) {
 }
 
 TEST(StepCommands, ANumericOptionOutOfRangeIsAUsageErrorNamingTheRange) {
-  for (std::vector<std::string> option :
-       {std::vector<std::string>{"--timeout", "1e20"}, {"--timeout", "-5"}, {"--timeout", "inf"},
-        {"--timeout", "604801"}, {"--retries", "11"}, {"--retries", "-1"},
-        {"--retry-delay-ms", "99999999999999999999"}, {"--kill-grace-ms", "600001"}}) {
+  for (std::vector<std::string> option : {std::vector<std::string>{"--timeout", "1e20"},
+                                          {"--timeout", "-5"},
+                                          {"--timeout", "inf"},
+                                          {"--timeout", "604801"},
+                                          {"--retries", "11"},
+                                          {"--retries", "-1"},
+                                          {"--retry-delay-ms", "99999999999999999999"},
+                                          {"--kill-grace-ms", "600001"}}) {
     std::vector<std::string> args = {"run", option[0], option[1], "--", k_child, "exit", "0"};
     CommandResult result = run_cfdeploy(args);
     EXPECT_EQ(result.exit_code, 2) << option[0] << " " << option[1];
@@ -345,10 +352,9 @@ TEST(StepCommandsOnGithub, ChildOutputCannotBecomeAWorkflowCommand) {
 TEST(StepCommandsOnGithub, AMissingProgramStillWritesOutputsAnnotationAndSummary) {
   std::string output = temp_path("gh-127-output");
   std::string summary = temp_path("gh-127-summary");
-  CommandResult result =
-      run_cfdeploy({"run", "--", "/nonexistent/wrangler"}, "",
-                   {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output,
-                    "GITHUB_STEP_SUMMARY=" + summary});
+  CommandResult result = run_cfdeploy(
+      {"run", "--", "/nonexistent/wrangler"}, "",
+      {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary});
   EXPECT_EQ(result.exit_code, 127);
   std::map<std::string, std::string> values = output_values(testing::read_whole_file(output));
   EXPECT_EQ(values["outcome"], "failure");
@@ -372,10 +378,9 @@ TEST(StepCommandsOnGithub, AMissingProgramStillWritesOutputsAnnotationAndSummary
 TEST(StepCommandsOnGithub, FindingsFromTheExitStatusSayWhereTheyComeFrom) {
   std::string output = temp_path("gh-exit-output");
   std::string summary = temp_path("gh-exit-summary");
-  CommandResult result =
-      run_cfdeploy({"run", "--", k_child, "exit", "3"}, "",
-                   {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output,
-                    "GITHUB_STEP_SUMMARY=" + summary});
+  CommandResult result = run_cfdeploy(
+      {"run", "--", k_child, "exit", "3"}, "",
+      {"GITHUB_ACTIONS=true", "GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary});
   EXPECT_EQ(result.exit_code, 3);
   RunnerView view = as_runner_sees(result.out);
   ASSERT_EQ(view.commands.size(), 1u) << result.out;

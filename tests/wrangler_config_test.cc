@@ -256,8 +256,7 @@ TEST(WranglerConfig, DeepTomlIsAnErrorNamingFileAndLine) {
   std::string arrays = "name = \"w\"\nx = " + std::string(200, '[') + std::string(200, ']');
   config = parse_wrangler_config(arrays, ConfigFormat::toml, "wrangler.toml", "");
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: ", 0), 0u)
-      << config.error().message();
+  EXPECT_EQ(config.error().message().rfind("wrangler.toml:2: ", 0), 0u) << config.error().message();
 }
 
 struct TempDir {

@@ -20,8 +20,7 @@ namespace {
 
 SSL_CTX* tls_context(const std::string& cert_path, const std::string& key_path) {
   SSL_CTX* context = SSL_CTX_new(TLS_server_method());
-  if (context == nullptr ||
-      SSL_CTX_use_certificate_chain_file(context, cert_path.c_str()) != 1 ||
+  if (context == nullptr || SSL_CTX_use_certificate_chain_file(context, cert_path.c_str()) != 1 ||
       SSL_CTX_use_PrivateKey_file(context, key_path.c_str(), SSL_FILETYPE_PEM) != 1) {
     SSL_CTX_free(context);
     throw std::runtime_error("cannot load TLS cert/key: " + cert_path + ", " + key_path);
@@ -73,8 +72,8 @@ SlowServer::~SlowServer() {
 }
 
 std::string SlowServer::base_url() const {
-  return std::string(m_tls != nullptr ? "https" : "http") + "://127.0.0.1:" +
-         std::to_string(m_port) + "/client/v4";
+  return std::string(m_tls != nullptr ? "https" : "http") +
+         "://127.0.0.1:" + std::to_string(m_port) + "/client/v4";
 }
 
 bool SlowServer::wait_for_requests(int count, std::chrono::milliseconds limit) const {
