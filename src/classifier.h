@@ -12,11 +12,10 @@
 #include <vector>
 
 #include "catalogue.h"
+#include "stream.h"
 #include "line_trigger.h"
 
 namespace cfdeploy {
-
-enum class Stream { out = 0, err = 1 };
 
 /// One error box explained by a catalogue entry.
 struct Finding {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cancellation.h"
-#include "classifier.h"
 #include "error.h"
+#include "stream.h"
 
 namespace cfdeploy {
 
