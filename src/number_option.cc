@@ -69,7 +69,15 @@ std::string number_problem(std::string_view text, const NumberRange& range) {
 }
 
 CLI::Validator number_check(const NumberRange& range) {
-  return {[range](const std::string& text) { return number_problem(text, range); },
+  return {[range](std::string& text) {
+            std::string problem = number_problem(text, range);
+            // CLI11 reads integers with base 0, where "010" is octal 8 and "09" no number:
+            // hand it the plain decimal the check accepted.
+            if (problem.empty() && range.whole) {
+              text = std::to_string(static_cast<long long>(parse_decimal(text)));
+            }
+            return problem;
+          },
           "[" + range_text(range) + "]"};
 }
 

@@ -25,6 +25,8 @@ struct NumberRange {
 std::string number_problem(std::string_view text, const NumberRange& range);
 
 /// number_problem as a CLI11 check; CLI11 puts the option's name in front of the message.
+/// For a whole number it rewrites the text as plain decimal ("010" is 10, "+3" is 3),
+/// so add it with Option::transform, which keeps the rewrite (check discards it).
 CLI::Validator number_check(const NumberRange& range);
 
 }  // namespace cfdeploy

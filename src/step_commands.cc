@@ -10,6 +10,7 @@
 #include <iostream>
 #include <random>
 
+#include "bounded_output.h"
 #include "diagnostics.h"
 #include "github_report.h"
 #include "number_option.h"
@@ -25,10 +26,45 @@ namespace cfdeploy {
 namespace {
 
 using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+using Deadline = std::optional<Clock::time_point>;
 
 // Seven days: longer than any CI job may run, and small enough to count in milliseconds.
 constexpr double k_max_timeout_seconds = 7 * 24 * 3600;
 constexpr double k_max_delay_ms = 600000;  // ten minutes
+// After the step's deadline, how long our own summary and messages may still wait for
+// a reader that stopped reading.
+constexpr milliseconds k_output_grace{2000};
+
+milliseconds timeout_length(double seconds) {
+  return milliseconds(static_cast<long>(seconds * 1000));
+}
+
+// Counted in whole milliseconds, a --timeout under one would be none at all.
+std::string below_a_millisecond(const std::string& text) {
+  double seconds = std::strtod(text.c_str(), nullptr);
+  return seconds > 0 && seconds < 0.001 ? "'" + text +
+                                              "' is less than a millisecond; give 0 for no "
+                                              "limit, or 0.001 to 604800 seconds"
+                                        : "";
+}
+
+// Taken once, when the command starts: the preflight, the local check and the step
+// share the one --timeout.
+Deadline command_deadline(const StepFlags& flags) {
+  if (flags.timeout_seconds > 0) {
+    return Clock::now() + timeout_length(flags.timeout_seconds);
+  }
+  return std::nullopt;
+}
+
+std::optional<milliseconds> time_left(Deadline deadline) {
+  if (!deadline) {
+    return std::nullopt;
+  }
+  auto left = std::chrono::duration_cast<milliseconds>(*deadline - Clock::now());
+  return std::max(milliseconds(0), left);
+}
 
 bool is_executable(const std::string& path) {
   return access(path.c_str(), X_OK) == 0 && !std::filesystem::is_directory(path);
@@ -39,14 +75,15 @@ std::string temp_dir() {
   return dir != nullptr && *dir != '\0' ? dir : "/tmp";
 }
 
-StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv) {
+StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv, Deadline deadline) {
   StepOptions options;
   options.argv = std::move(argv);
   options.working_directory = flags.directory;
   options.retry.max_retries = flags.retries;
   options.retry.base_delay = milliseconds(flags.retry_delay_ms);
-  if (flags.timeout_seconds > 0) {
-    options.timeout = milliseconds(static_cast<long>(flags.timeout_seconds * 1000));
+  if (deadline) {
+    options.timeout = timeout_length(flags.timeout_seconds);  // named when it runs out
+    options.deadline = deadline;
   }
   options.kill_grace = milliseconds(flags.kill_grace_ms);
   return options;
@@ -90,12 +127,20 @@ bool reports_to_github(const StepFlags& flags) {
 class StepSession {
 public:
   // `environment` is the wrangler --env, for finding lines in the configuration.
-  explicit StepSession(const StepFlags& flags, std::string environment = "")
-      : m_flags(flags), m_environment(std::move(environment)) {
+  // `deadline` is the command's, from its --timeout.
+  StepSession(const StepFlags& flags, Deadline deadline, std::string environment = "")
+      : m_flags(flags), m_environment(std::move(environment)), m_deadline(deadline) {
+    std::cout.flush();  // from here on stdout is written through m_out
+    if (deadline) {
+      set_output_deadline(*deadline + k_output_grace);
+    }
     if (reports_to_github(flags)) {
-      m_github.emplace(GithubReporter::from_environment(std::cout));
+      m_github.emplace(GithubReporter::from_environment(m_out));
     }
   }
+  ~StepSession() { set_output_deadline(std::nullopt); }
+  StepSession(const StepSession&) = delete;
+  StepSession& operator=(const StepSession&) = delete;
 
   // Runs the step with live output and prints the summary. A command that
   // could not be started is a failed step too (exit status 127), reported
@@ -104,21 +149,21 @@ public:
     if (m_github) {
       m_github->start_child_output(secret_values(m_flags.mask_account_id));
     }
-    m_output_deadline.reset();
-    if (options.timeout) {
-      m_output_deadline = std::chrono::steady_clock::now() + *options.timeout;
-    }
     StepContext context = make_context();
     Result<StepResult> result = run_step(options, context);
     if (result) {
-      check_token_after_10000(result.value(), options);
+      check_token_after_10000(result.value(), m_deadline);
     } else {
       result = not_started_result(result.error(), builtin_catalogue());
     }
     // The summary quotes the child's error text: on GitHub it goes inside
     // the stop-commands window, and elsewhere (--format text) it is escaped.
     std::string summary = escape_log_lines(redact_secrets(step_summary_text(result.value())));
-    (m_github ? std::cout : std::cerr) << summary << std::flush;
+    if (m_github) {
+      m_out << summary << std::flush;
+    } else {
+      (void)write_output(STDERR_FILENO, summary);
+    }
     if (m_github) {
       m_github->observe(Stream::out, summary);
       m_github->finish_child_output();
@@ -141,22 +186,18 @@ private:
   // Cloudflare answers 10000 both for a bad token and for a good one that
   // lacks a permission or belongs to another account: ask which it is, within
   // what is left of the step's --timeout, and stop asking at SIGINT/SIGTERM.
-  static void check_token_after_10000(StepResult& result, const StepOptions& options) {
+  static void check_token_after_10000(StepResult& result, Deadline deadline) {
     const std::optional<Finding>& primary = result.verdict.primary;
     if (!primary || primary->code != 10000 || result.cancelled_by != 0) {
       return;
     }
-    std::optional<milliseconds> time_left;
-    if (options.timeout) {
-      time_left = std::max(milliseconds(0), *options.timeout - result.duration);
-    }
+    std::optional<milliseconds> left = time_left(deadline);
     const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
     Cancellation cancellation;
     TokenState state;
     {
       CancelOnSignal cancel_on_signal(cancellation);
-      state = verify_token_from_environment(account != nullptr ? account : "", time_left,
-                                            &cancellation);
+      state = verify_token_from_environment(account != nullptr ? account : "", left, &cancellation);
     }
     result.token_check = explain_token_state(state);
     if (int signal = cancellation.signal()) {
@@ -192,7 +233,7 @@ private:
   // stopped reading must not keep the step past its --timeout, so from the
   // deadline on, what it will not take is left out.
   void echo_to(int fd, std::string_view bytes) {
-    WriteStatus status = write_until(fd, bytes, m_output_deadline);
+    WriteStatus status = write_until(fd, bytes, m_deadline);
     if (status == WriteStatus::failed && fd == STDOUT_FILENO && m_stdout_error == 0) {
       m_stdout_error = errno;
     }
@@ -209,7 +250,7 @@ private:
           "standard output's reader stopped reading, so the step's output from its "
           "--timeout on was left out where the reader would not take it");
     }
-    if (m_stdout_error == 0 && m_github && !std::cout) {
+    if (m_stdout_error == 0 && m_github && !m_out) {
       m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
     }
     if (m_stdout_error == 0 || m_warned_output_lost) {
@@ -241,13 +282,16 @@ private:
 
   const StepFlags& m_flags;
   std::string m_environment;
+  // Our stdout for the summary and the workflow commands, within the output deadline.
+  BoundedFdBuffer m_out_buffer{STDOUT_FILENO};
+  std::ostream m_out{&m_out_buffer};
   std::optional<GithubReporter> m_github;
   PosixProcessRunner m_runner;
   std::mt19937_64 m_random{std::random_device{}()};
   std::uniform_real_distribution<double> m_uniform{0.0, 1.0};
   int m_stdout_error = 0;  // errno of the first failed write of the child's output
   bool m_warned_output_lost = false;
-  std::optional<std::chrono::steady_clock::time_point> m_output_deadline;  // the --timeout's
+  Deadline m_deadline;             // the command's --timeout runs out
   bool m_output_left_out = false;  // a reader that stopped reading met the deadline
   bool m_warned_output_left_out = false;
 };
@@ -268,38 +312,39 @@ std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
 }
 
 int run_generic(const RunFlags& flags) {
-  StepOptions options = step_options(flags.step, flags.command);
-  StepSession session(flags.step);
+  Deadline deadline = command_deadline(flags.step);
+  StepOptions options = step_options(flags.step, flags.command, deadline);
+  StepSession session(flags.step, deadline);
   return session.finish(session.execute(options), options.argv);
 }
 
 // --preflight: the checks the step needs, before wrangler starts.
 std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
-                                      const std::string& database) {
+                                      const std::string& database, Deadline deadline) {
   if (!flags.preflight) {
     return std::nullopt;
   }
   PreflightGate gate{step, flags.step.directory,         flags.environment, database,
                      "",   reports_to_github(flags.step)};
-  if (flags.step.timeout_seconds > 0) {
-    gate.time_limit = milliseconds(static_cast<long>(flags.step.timeout_seconds * 1000));
-  }
+  gate.time_limit = time_left(deadline);
   return preflight_gate(gate);
 }
 
 int run_deploy(const WranglerFlags& flags) {
-  if (std::optional<int> stop = run_preflight_gate(flags, GateStep::deploy, "")) {
+  Deadline deadline = command_deadline(flags.step);
+  if (std::optional<int> stop = run_preflight_gate(flags, GateStep::deploy, "", deadline)) {
     return *stop;
   }
-  StepOptions options =
-      step_options(flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)));
-  StepSession session(flags.step, flags.environment);
+  StepOptions options = step_options(
+      flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)), deadline);
+  StepSession session(flags.step, deadline, flags.environment);
   return session.finish(session.execute(options), options.argv);
 }
 
 // Applies the migrations to a throwaway local D1 first; only if they all
 // succeed there does the real run touch the database.
-std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session) {
+std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session,
+                                 Deadline deadline) {
   std::string dir = temp_dir() + "/cfdeploy-d1-XXXXXX";
   if (mkdtemp(dir.data()) == nullptr) {
     print_error("creating a directory for the local check in '" + temp_dir() + "' failed");
@@ -309,8 +354,10 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   StepFlags step = flags.wrangler.step;
   step.retries = 0;
   StepOptions options = step_options(
-      step, wrangler_argv(flags.wrangler,
-                          migrate_args(flags.database, target, flags.wrangler.environment, {})));
+      step,
+      wrangler_argv(flags.wrangler,
+                    migrate_args(flags.database, target, flags.wrangler.environment, {})),
+      deadline);
   // The check needs no network: keep miniflare from fetching its cf.json.
   options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
@@ -325,15 +372,16 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
 }
 
 int run_migrate(const MigrateFlags& flags) {
+  Deadline deadline = command_deadline(flags.wrangler.step);
   if (!flags.local) {
     if (std::optional<int> stop =
-            run_preflight_gate(flags.wrangler, GateStep::migrate, flags.database)) {
+            run_preflight_gate(flags.wrangler, GateStep::migrate, flags.database, deadline)) {
       return *stop;
     }
   }
-  StepSession session(flags.wrangler.step, flags.wrangler.environment);
+  StepSession session(flags.wrangler.step, deadline, flags.wrangler.environment);
   if (flags.check_local) {
-    if (std::optional<int> failed = check_locally(flags, session)) {
+    if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;
     }
   }
@@ -341,7 +389,8 @@ int run_migrate(const MigrateFlags& flags) {
   StepOptions options = step_options(
       flags.wrangler.step,
       wrangler_argv(flags.wrangler, migrate_args(flags.database, target, flags.wrangler.environment,
-                                                 flags.wrangler.extra)));
+                                                 flags.wrangler.extra)),
+      deadline);
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
@@ -350,16 +399,17 @@ int run_migrate(const MigrateFlags& flags) {
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {
   command.add_option("--retries", flags.retries, "Retries for failures a retry can fix")
-      ->check(number_check({0, 10, true, ""}))
+      ->transform(number_check({0, 10, true, ""}))
       ->capture_default_str();
   command.add_option("--timeout", flags.timeout_seconds, "Seconds for the whole step (0: none)")
-      ->check(number_check({0, k_max_timeout_seconds, false, "seconds"}))
+      ->transform(number_check({0, k_max_timeout_seconds, false, "seconds"}))
+      ->check(below_a_millisecond)
       ->capture_default_str();
   command.add_option("--report", flags.report_path, "Write the JSON report to this file");
   command.add_option("-C,--directory", flags.directory, "Run the step in this directory")
       ->check(CLI::ExistingDirectory);
   command.add_option("--retry-delay-ms", flags.retry_delay_ms, "First retry's delay")
-      ->check(number_check({0, k_max_delay_ms, true, "ms"}))
+      ->transform(number_check({0, k_max_delay_ms, true, "ms"}))
       ->capture_default_str()
       ->group("Advanced");
   command
@@ -371,7 +421,7 @@ void add_step_flags(CLI::App& command, StepFlags& flags) {
   command.add_flag("--mask-account-id", flags.mask_account_id,
                    "On GitHub, also mask CLOUDFLARE_ACCOUNT_ID in the log");
   command.add_option("--kill-grace-ms", flags.kill_grace_ms, "From SIGTERM to SIGKILL")
-      ->check(number_check({0, k_max_delay_ms, true, "ms"}))
+      ->transform(number_check({0, k_max_delay_ms, true, "ms"}))
       ->capture_default_str()
       ->group("Advanced");
 }

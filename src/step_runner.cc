@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -133,8 +135,24 @@ std::optional<milliseconds> time_left(const StepOptions& options, Clock::time_po
   if (!options.timeout) {
     return std::nullopt;
   }
-  auto used = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-  return std::max(milliseconds(0), *options.timeout - used);
+  Clock::time_point deadline = options.deadline ? *options.deadline : start + *options.timeout;
+  return std::max(milliseconds(0),
+                  std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+}
+
+// The child a spent budget would have started: it ends as the deadline would end it,
+// without being run for no time at all.
+ChildExit never_started_in_time() {
+  ChildExit exit;
+  exit.signalled = true;
+  exit.signal = SIGTERM;
+  exit.timed_out = true;
+  return exit;
+}
+
+// The spawn error's cause is the text of its errno.
+bool is_not_executable(const Error& error) {
+  return error.cause == system_error_text(EACCES) || error.cause == system_error_text(ENOEXEC);
 }
 
 AttemptRecord record_attempt(int number, const Verdict& verdict, const ChildExit& exit) {
@@ -167,11 +185,12 @@ StepResult not_started_result(const Error& error, const Catalogue& catalogue) {
   result.verdict.ok = false;
   result.verdict.primary =
       synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "starting the command");
+  int status = is_not_executable(error) ? k_not_executable_status : k_not_started_status;
   AttemptRecord attempt;
-  attempt.exit_status = k_not_started_status;
+  attempt.exit_status = status;
   attempt.failure_class = result.verdict.primary->entry->failure_class;
   result.attempts.push_back(attempt);
-  result.exit_code = k_not_started_status;
+  result.exit_code = status;
   result.retry_note = "not retried: the command could not be started";
   return result;
 }
@@ -187,7 +206,9 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
       request.extra_env.push_back("WRANGLER_OUTPUT_FILE_PATH=" + output_file.path());
     }
     ClassifyingSink sink(context.catalogue, context.echo);
-    Result<ChildExit> exit = context.runner.run(request, sink);
+    Result<ChildExit> exit = request.timeout && request.timeout->count() == 0
+                                 ? Result<ChildExit>(never_started_in_time())
+                                 : context.runner.run(request, sink);
     if (!exit) {
       return exit.error();
     }

@@ -25,6 +25,9 @@ struct StepOptions {
   std::string working_directory;
   RetryPolicy retry;
   std::optional<std::chrono::milliseconds> timeout;  // for all attempts together
+  // When the timeout runs out, if the command started counting before the step did
+  // (a preflight, a local check); nullopt: the timeout counts from the step's start.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   std::chrono::milliseconds kill_grace{5000};
 };
 
@@ -72,11 +75,14 @@ struct StepContext {
 /// command could not be started at all.
 Result<StepResult> run_step(const StepOptions& options, StepContext& context);
 
-/// The shell's status for a command that could not be started.
+/// The shell's status for a command that could not be found.
 inline constexpr int k_not_started_status = 127;
+/// The shell's status for a command that exists but could not be executed.
+inline constexpr int k_not_executable_status = 126;
 
 /// The result of a step whose command could not be started (`error` says why): failed,
-/// exit status 127, so that it is reported like any other failure.
+/// exit status 126 when it exists but may not be executed (EACCES, ENOEXEC) and 127
+/// otherwise, so that it is reported like any other failure.
 StepResult not_started_result(const Error& error, const Catalogue& catalogue);
 
 }  // namespace cfdeploy

@@ -175,6 +175,70 @@ TEST(Fault, AReaderThatStopsReadingCannotHoldTheStepPastItsTimeout) {
   EXPECT_TRUE(contains(err, "cfdeploy: warning: standard output's reader stopped reading")) << err;
 }
 
+// Starts `args` with stdout on a pipe nobody reads (and stderr too when `err_path` is
+// empty), keeps the reader for 120 s, and says how cfdeploy ended and how long it took.
+struct StalledRun {
+  Ended end;
+  long took = 0;
+  std::string err;
+};
+
+StalledRun run_with_a_stalled_reader(const std::vector<std::string>& args, bool stderr_too,
+                                     const std::vector<std::string>& extra_env = {}) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    return {};
+  }
+  std::string err_path = temp_path("stalled-own.err");
+  int err_fd = stderr_too ? out_pipe[1]
+                          : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  StalledRun run;
+  Clock::time_point start = Clock::now();
+  pid_t pid = start_cfdeploy(args, out_pipe[1], err_fd, extra_env);
+  close(out_pipe[1]);
+  if (!stderr_too) {
+    close(err_fd);
+  }
+  run.end = wait_at_most(pid, milliseconds(120000));
+  run.took = elapsed_ms(start);
+  close(out_pipe[0]);
+  if (!stderr_too) {
+    run.err = testing::read_whole_file(err_path);
+    std::remove(err_path.c_str());
+  }
+  return run;
+}
+
+// After the child is stopped, cfdeploy's own summary, annotations and messages must
+// not wait for the reader either.
+TEST(Fault, AReaderThatStopsReadingCannotHoldTheGithubReportPastTheTimeout) {
+  std::string output = temp_path("stalled-github-output");
+  std::string summary = temp_path("stalled-github-summary");
+  StalledRun run = run_with_a_stalled_reader(
+      {"run", "--format", "github", "--timeout", "2", "--", k_child, "flood"}, false,
+      {"GITHUB_OUTPUT=" + output, "GITHUB_STEP_SUMMARY=" + summary});
+  std::string outputs = testing::read_whole_file(output);
+  std::remove(output.c_str());
+  std::remove(summary.c_str());
+  ASSERT_TRUE(run.end.exited) << "still running after " << run.took << " ms: " << run.err;
+  EXPECT_EQ(run.end.status, 143) << run.err;
+  EXPECT_GE(run.took, 2000);
+  EXPECT_LT(run.took, 60000);
+  // The step outputs are still written: "exit-code<<DELIMITER", then the value.
+  size_t exit_code = outputs.find("exit-code<<");
+  ASSERT_NE(exit_code, std::string::npos) << outputs;
+  EXPECT_EQ(outputs.find("\n143\n", exit_code), outputs.find('\n', exit_code)) << outputs;
+}
+
+TEST(Fault, AReaderOfBothStreamsThatStopsReadingCannotHoldTheSummaryPastTheTimeout) {
+  StalledRun run =
+      run_with_a_stalled_reader({"run", "--timeout", "2", "--", k_child, "flood"}, true);
+  ASSERT_TRUE(run.end.exited) << "still running after " << run.took << " ms";
+  EXPECT_EQ(run.end.status, 143);
+  EXPECT_GE(run.took, 2000);
+  EXPECT_LT(run.took, 60000);
+}
+
 TEST(Fault, AChildKilledMidLineKeepsItsPartialLineAndExits137) {
   std::string report = temp_path("killed.json");
   const std::string partial = "Uploading lab-worker: 42% (no newline yet)";
@@ -696,25 +760,30 @@ TEST(Fault, SigtermDuringTheTokenCheckAfterA10000StopsPromptlyWith143) {
       << json["token_check"];
 }
 
-// `deploy --preflight` against the fixture project, with `true` standing in for wrangler.
-std::vector<std::string> deploy_with_preflight(const std::vector<std::string>& flags) {
+// `deploy --preflight` against the fixture project, with `wrangler` standing in for wrangler.
+std::vector<std::string> deploy_with_preflight(const std::vector<std::string>& flags,
+                                               const std::string& wrangler = "true") {
   std::vector<std::string> args = {
       "deploy", "--preflight", "--wrangler",
-      "true",   "-C",          testing::source_path("tests/fixtures/config/toml")};
+      wrangler, "-C",          testing::source_path("tests/fixtures/config/toml")};
   args.insert(args.end(), flags.begin(), flags.end());
   return args;
 }
 
+// A preflight that waits out the whole --timeout leaves wrangler no time: the step
+// timed out, and wrangler (which would print its arguments at once) never started.
 TEST(Fault, DeployTimeoutAlsoBoundsItsPreflight) {
   testing::SlowServer server(k_trickle, k_stall);
   Clock::time_point start = Clock::now();
-  CommandResult result =
-      run_cfdeploy(deploy_with_preflight({"--timeout", "3"}), "", api_env(server.base_url()));
+  CommandResult result = run_cfdeploy(deploy_with_preflight({"--timeout", "3"}, k_child + " args"),
+                                      "", api_env(server.base_url()));
   long took = elapsed_ms(start);
-  EXPECT_EQ(result.exit_code, 0) << "could not check does not stop the step" << result.err;
   EXPECT_GE(server.requests(), 1);
   EXPECT_TRUE(contains(result.err, "Could not check: no complete answer from 127.0.0.1:"))
       << result.err;
+  EXPECT_EQ(result.exit_code, 143) << result.err;
+  EXPECT_TRUE(contains(result.err, "timed out after 3 s")) << result.err;
+  EXPECT_FALSE(contains(result.out, "args deploy")) << "wrangler started: " << result.out;
   EXPECT_GE(took, 3000);
   EXPECT_LT(took, 30000) << "preflight must end with the step's --timeout";
 }

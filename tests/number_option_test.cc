@@ -2,6 +2,13 @@
 #include "number_option.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.h"
+#include "support/run_command.h"
 
 namespace cfdeploy {
 namespace {
@@ -52,6 +59,29 @@ TEST(NumberOption, SaysWhenANumberIsOutOfRange) {
 TEST(NumberOption, NamesAFractionalRangePlainly) {
   NumberRange request{0.001, 3600, false, "seconds"};
   EXPECT_EQ(number_problem("0", request), "'0' is out of range; give 0.001 to 3600 seconds");
+}
+
+// How many attempts `run --retries RETRIES` makes of a child that always fails in a way
+// a retry can fix; -1 when the run wrote no report.
+int attempts_with_retries(const std::string& retries) {
+  std::string report = "/tmp/cfdeploy-number-" + std::to_string(getpid()) + ".json";
+  testing::CommandResult result =
+      testing::run_cfdeploy({"run", "--retries", retries, "--retry-delay-ms", "0", "--report",
+                             report, "--", CFDEPLOY_TEST_CHILD, "print-10013"});
+  nlohmann::json json = nlohmann::json::parse(testing::read_whole_file(report), nullptr, false);
+  std::remove(report.c_str());
+  if (!json.is_object()) {
+    ADD_FAILURE() << "--retries " << retries << ": " << result.err;
+    return -1;
+  }
+  return static_cast<int>(json["attempts"].size());
+}
+
+// CLI11 alone would read "010" as octal 8 and refuse "09".
+TEST(NumberOption, AWholeNumberWithLeadingZerosMeansItsDecimalValue) {
+  EXPECT_EQ(attempts_with_retries("010"), 11);
+  EXPECT_EQ(attempts_with_retries("09"), 10);
+  EXPECT_EQ(attempts_with_retries("+02"), 3);
 }
 
 }  // namespace

@@ -91,6 +91,40 @@ TEST(StepCommands, AMissingProgramExits127AndIsNamed) {
   EXPECT_NE(result.err.find("'/nonexistent/wrangler'"), std::string::npos) << result.err;
 }
 
+// A file that exists but may not be executed: the shell's 126, not "not found"'s 127.
+TEST(StepCommands, AProgramThatMayNotBeExecutedExits126) {
+  std::string path = temp_path("not-executable");
+  std::ofstream(path) << "#!/bin/sh\nexit 0\n";
+  CommandResult result = run_cfdeploy({"run", "--", path});
+  std::remove(path.c_str());
+  EXPECT_EQ(result.exit_code, 126) << result.err;
+  EXPECT_NE(result.err.find("Permission denied"), std::string::npos) << result.err;
+}
+
+TEST(StepCommands, ATimeoutBelowAMillisecondIsAUsageError) {
+  CommandResult result = run_cfdeploy({"run", "--timeout", "0.0001", "--", k_child, "exit", "0"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--timeout: '0.0001' is less than a millisecond; give 0 for no limit"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(run_cfdeploy({"run", "--timeout", "0.001", "--", k_child, "exit", "0"}).exit_code, 2);
+}
+
+// The local check and the migration share the one --timeout: a check that used most
+// of it leaves the migration only the rest.
+TEST(StepCommands, MigrateCheckLocalAndTheMigrationShareOneTimeout) {
+  std::string report = temp_path("check-local.json");
+  CommandResult result =
+      run_cfdeploy({"migrate", "DB", "--check-local", "--local", "--timeout", "3", "--report",
+                    report, "--wrangler", k_child + " sleep 2"});
+  nlohmann::json json = read_json(report);
+  std::remove(report.c_str());
+  EXPECT_EQ(result.exit_code, 143) << result.err;
+  EXPECT_NE(result.err.find("timed out after 3 s"), std::string::npos) << result.err;
+  ASSERT_TRUE(json.is_object()) << result.err;
+  EXPECT_EQ(json["timed_out"], true);
+}
+
 TEST(StepCommands, RunWithoutACommandIsAUsageError) {
   CommandResult result = run_cfdeploy({"run"});
   EXPECT_EQ(result.exit_code, 2);
