@@ -10,6 +10,7 @@
 #include <iostream>
 #include <random>
 
+#include "blank_text.h"
 #include "diagnostics.h"
 #include "github_report.h"
 #include "number_option.h"
@@ -404,7 +405,7 @@ void add_step_commands(CLI::App& app, StepCommands& commands) {
       ->required()
       ->check(CLI::Validator(
           [](const std::string& name) {
-            return name.find_first_not_of(" \t\r\n") == std::string::npos
+            return is_blank(name)
                        ? "the database name is empty; give the D1 database's database_name or "
                          "binding from the wrangler configuration"
                        : "";
