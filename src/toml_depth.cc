@@ -36,7 +36,7 @@ private:
   // Skips a string that starts at m_pos: "…", '…', """…""" or '''…'''.
   void skip_string() {
     char quote = m_text[m_pos];
-    std::string_view triple = quote == '"' ? "\"\"\"" : "'''";
+    std::string_view triple = quote == '"' ? R"(""")" : "'''";
     bool multi_line = m_text.substr(m_pos).starts_with(triple);
     m_pos += multi_line ? 3 : 1;
     while (m_pos < m_text.size()) {
