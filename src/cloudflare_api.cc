@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "build_info.h"
+#include "json_depth.h"
 
 namespace cfdeploy {
 namespace {
@@ -85,9 +86,21 @@ std::vector<ApiMessage> messages_of(const json& envelope, const char* key) {
   return list;
 }
 
+// Cloudflare's answers nest a few levels; the tree of a far deeper one would overflow the
+// stack when it is copied or printed.
+constexpr int k_max_answer_depth = 256;
+
 ApiResponse parse_envelope(int status, const std::string& body, const std::string& type) {
   ApiResponse response;
   response.status = status;
+  if (json_nesting_past(body, k_max_answer_depth)) {
+    response.failure = TransportFailure::bad_body;
+    response.failure_detail = "HTTP " + std::to_string(status) +
+                              " with a body that is not a Cloudflare JSON answer (nested more "
+                              "than " +
+                              std::to_string(k_max_answer_depth) + " levels deep)";
+    return response;
+  }
   json envelope = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (envelope.is_discarded() || !envelope.is_object() || !envelope.contains("success")) {
     response.failure = TransportFailure::bad_body;

@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cloudflare_api.h"
 #include "diagnostics.h"
 #include "error.h"
+#include "json_depth.h"
 #include "number_option.h"
 #include "preflight.h"
 #include "preflight_github.h"
@@ -55,7 +57,12 @@ bool fork_pull_request() {
     return false;
   }
   std::ifstream in(*path);
-  nlohmann::json payload = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // GitHub's payloads nest a few levels; a far deeper file would overflow the stack.
+  constexpr int k_max_payload_depth = 256;
+  nlohmann::json payload = json_nesting_past(text, k_max_payload_depth)
+                               ? nlohmann::json()
+                               : nlohmann::json::parse(text, nullptr, false);
   const nlohmann::json::json_pointer head("/pull_request/head/repo/full_name");
   const nlohmann::json::json_pointer base("/pull_request/base/repo/full_name");
   return !payload.is_discarded() && payload.contains(head) && payload.contains(base) &&

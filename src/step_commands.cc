@@ -10,6 +10,7 @@
 #include <iostream>
 #include <random>
 
+#include "blank_text.h"
 #include "bounded_output.h"
 #include "diagnostics.h"
 #include "github_report.h"
@@ -454,7 +455,7 @@ void add_step_commands(CLI::App& app, StepCommands& commands) {
       ->required()
       ->check(CLI::Validator(
           [](const std::string& name) {
-            return name.find_first_not_of(" \t\r\n") == std::string::npos
+            return is_blank(name)
                        ? "the database name is empty; give the D1 database's database_name or "
                          "binding from the wrangler configuration"
                        : "";

@@ -23,6 +23,11 @@ size_t other_line_break(std::string_view text) {
   return 0;
 }
 
+bool is_control(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return (byte < 0x20 && c != '\t') || byte == 0x7F;
+}
+
 enum class OtherLineBreaks { to_newline, kept };
 
 std::string escape(std::string_view text, bool property,
@@ -37,6 +42,13 @@ std::string escape(std::string_view text, bool property,
       continue;
     }
     char c = text[i];
+    // NUL and the other C0 controls would reach the annotation as they are (a NUL ends the
+    // text for some readers); they become U+FFFD, the replacement character.
+    if (other_breaks == OtherLineBreaks::to_newline && is_control(c) && c != '\r' && c != '\n' &&
+        c != 0x7F) {
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     switch (c) {
       case '%':
         out += "%25";
@@ -86,11 +98,6 @@ std::string visible_escape(std::string_view character) {
   }
   auto byte = static_cast<unsigned char>(character[0]);
   return std::string("\\x") + k_hex[byte >> 4] + k_hex[byte & 0x0F];
-}
-
-bool is_control(char c) {
-  auto byte = static_cast<unsigned char>(c);
-  return (byte < 0x20 && c != '\t') || byte == 0x7F;
 }
 
 // The length of the .NET white space (String.TrimStart) at the start of `text`.

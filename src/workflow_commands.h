@@ -15,6 +15,7 @@ namespace cfdeploy {
 /// The other line breaks that a viewer of the log may honour (VT, FF, NEL,
 /// U+2028, U+2029) become %0A too: the runner splits lines at CR and LF only,
 /// but no reader of the log must see a second line in one command.
+/// NUL and the other C0 controls (TAB aside) become U+FFFD.
 std::string escape_data(std::string_view text);
 
 /// Property values: as escape_data, plus : and , become %3A and %2C.

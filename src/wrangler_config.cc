@@ -17,6 +17,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "json_depth.h"
+#include "toml_depth.h"
+
 namespace cfdeploy {
 namespace {
 
@@ -176,22 +179,8 @@ Error too_deep(const std::string& path, int line) {
 // The first place where objects and arrays nest past k_max_depth, checked before parsing
 // so that no deep tree is ever built.
 std::optional<Error> json_too_deep(std::string_view text, const std::string& path) {
-  int depth = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '"') {
-      for (++i; i < text.size() && text[i] != '"'; ++i) {
-        i += text[i] == '\\' ? 1 : 0;
-      }
-    } else if (c == '{' || c == '[') {
-      if (++depth > k_max_depth) {
-        return too_deep(path, line_at(text, i));
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return std::nullopt;
+  std::optional<size_t> at = json_nesting_past(text, k_max_depth);
+  return at ? std::optional<Error>(too_deep(path, line_at(text, *at))) : std::nullopt;
 }
 
 Result<Document> parse_json(std::string_view text, const std::string& path) {
@@ -262,6 +251,10 @@ std::optional<int> toml_too_deep(const toml::node& node, int depth, int parent_l
 }
 
 Result<Document> parse_toml(std::string_view text, const std::string& path) {
+  // toml++ itself recurses once per dotted-key segment: a deep text is refused unparsed.
+  if (std::optional<int> line = toml_nesting_past(text, k_max_depth)) {
+    return too_deep(path, *line);
+  }
   try {
     toml::table table = toml::parse(text, path);
     if (std::optional<int> line = toml_too_deep(table, 1, 1)) {

@@ -3,10 +3,16 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "json_depth.h"
+
 namespace cfdeploy {
 namespace {
 
 using nlohmann::json;
+
+// wrangler's entries nest a few levels; a line nested far deeper is not one of them, and its
+// tree would overflow the stack when walked.
+constexpr int k_max_entry_depth = 64;
 
 // A delay outside [0, one day] is not a hint we can honour; ignore it rather than overflow.
 std::optional<long> read_milliseconds(const json& value) {
@@ -59,7 +65,9 @@ WranglerOutput parse_wrangler_output(std::string_view nd_json) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
       continue;
     }
-    json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    json entry = json_nesting_past(line, k_max_entry_depth)
+                     ? json()
+                     : json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!entry.is_object()) {
       ++output.unreadable_lines;
       continue;

@@ -239,6 +239,23 @@ TEST(CloudflareApi, ParsesAnEnvelopeWithoutAServer) {
   EXPECT_TRUE(no_envelope.inconclusive());
 }
 
+TEST(CloudflareApi, AnAnswerNestedTooDeepIsABadBodyNotACrash) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& body :
+       {R"({"success":)" + deep + "}", R"({"success":true,"result":)" + deep + "}"}) {
+    ApiResponse response = parse_api_response(200, body, "application/json");
+    EXPECT_EQ(response.failure, TransportFailure::bad_body);
+    EXPECT_TRUE(response.inconclusive());
+    EXPECT_EQ(response.failure_detail,
+              "HTTP 200 with a body that is not a Cloudflare JSON answer (nested more than 256 "
+              "levels deep)");
+  }
+  std::string nested_256 = std::string(255, '[') + std::string(255, ']');
+  ApiResponse fine = parse_api_response(200, R"({"success":true,"result":)" + nested_256 + "}", "");
+  EXPECT_EQ(fine.failure, TransportFailure::none);
+  EXPECT_TRUE(fine.ok());
+}
+
 TEST(CloudflareApi, StalledServerTimesOutOnTime) {
   FakeCloudflare fake(rules(R"({"rules": [{"path": "/client/v4/**", "delay_ms": 1500,
     "json": {"success": true}}]})"));

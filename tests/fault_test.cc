@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -626,6 +627,52 @@ TEST(Fault, PreflightWhenTheApiSendsTenMegabytesCouldNotCheckTheAnswerWasTooLarg
   expect_json_could_not_check(json_run);
 }
 
+// `{"success": [[[…]]]}` or `{"success": true, "result": [[[…]]]}` nested `depth` deep:
+// well under the size cap, but a tree that deep would overflow the stack.
+std::string deeply_nested_answer(const std::string& field, size_t depth) {
+  std::string prefix = field == "result" ? R"({"success":true,"result":)" : R"({"success":)";
+  return prefix + std::string(depth, '[') + std::string(depth, ']') + "}";
+}
+
+nlohmann::ordered_json answering_every_request(const std::string& body) {
+  nlohmann::ordered_json rule = {
+      {"path", "/client/v4/**"}, {"content_type", "application/json"}, {"text", body}};
+  return nlohmann::ordered_json{{"rules", {rule}}};
+}
+
+TEST(Fault, PreflightWhenTheApiNestsItsAnswerTooDeepCouldNotCheck) {
+  for (std::string field : {"success", "result"}) {
+    size_t depth = field == "success" ? 100000 : 1000000;
+    testing::FakeCloudflare fake(answering_every_request(deeply_nested_answer(field, depth)));
+    fake.start();
+    CommandResult text = run_preflight_against(fake.base_url());
+    CommandResult json_run = run_preflight_against(fake.base_url(), {"--format", "json"});
+    expect_could_not_check(text,
+                           "HTTP 200 with a body that is not a Cloudflare JSON answer (nested "
+                           "more than 256 levels deep)");
+    expect_json_could_not_check(json_run);
+  }
+}
+
+// A wrangler.toml that nests past the cap by dotted keys or by a table header, 120 KB.
+TEST(Fault, PreflightRefusesADeeplyDottedTomlWithoutCrashing) {
+  std::string dotted = "a";
+  for (int i = 1; i < 60000; ++i) {
+    dotted += ".a";
+  }
+  for (const std::string& text : {dotted + " = 1\n", "name = \"w\"\n[" + dotted + "]\nx = 1\n"}) {
+    std::string dir = temp_path("deep-toml");
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/wrangler.toml") << text;
+    CommandResult result = run_cfdeploy({"preflight", "-C", dir}, "", {});
+    std::filesystem::remove_all(dir);
+    EXPECT_FALSE(contains(result.err, "Segmentation")) << result.err;
+    EXPECT_TRUE(result.exit_code == 1 || result.exit_code == 2) << result.exit_code << result.err;
+    EXPECT_TRUE(contains(result.out + result.err, "nested more than 64 levels deep"))
+        << result.out << result.err;
+  }
+}
+
 // An API that sends its headers one byte at a time, each byte well inside any read timeout.
 const std::chrono::milliseconds k_trickle{250};
 const std::chrono::milliseconds k_stall{60000};  // then it closes the connection
@@ -738,6 +785,17 @@ TEST(Fault, RunTimeoutAlsoBoundsTheTokenCheckAfterA10000) {
       << result.err;
   EXPECT_GE(took, 3000) << "the check may use what is left of the step's 3 s";
   EXPECT_LT(took, 30000) << "the check must end with the step's --timeout";
+}
+
+TEST(Fault, TheTokenCheckAfterA10000SurvivesADeeplyNestedAnswer) {
+  testing::FakeCloudflare fake(answering_every_request(deeply_nested_answer("success", 100000)));
+  fake.start();
+  CommandResult result = run_cfdeploy(run_failing_with_10000({}), "", api_env(fake.base_url()));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_TRUE(contains(result.err,
+                       "cfdeploy: token check: Could not verify the token (HTTP 200 with a body "
+                       "that is not a Cloudflare JSON answer (nested more than 256 levels deep)"))
+      << result.err;
 }
 
 TEST(Fault, SigtermDuringTheTokenCheckAfterA10000StopsPromptlyWith143) {

@@ -240,6 +240,16 @@ TEST(StepCommands, MigrateWithAnEmptyDatabaseNameIsAUsageError) {
   EXPECT_NE(result.err.find("empty"), std::string::npos) << result.err;
 }
 
+TEST(StepCommands, MigrateWithADatabaseNameOfUnicodeSpaceOnlyIsAUsageError) {
+  for (std::string blank :
+       {"\xE2\x80\xA8", " \xC2\xA0\t", "\xE3\x80\x80\xEF\xBB\xBF", "\xE2\x80\x8A\xC2\x85"}) {
+    CommandResult result = run_cfdeploy({"migrate", blank, "--wrangler", k_child + " args"});
+    EXPECT_EQ(result.exit_code, 2) << blank;
+    EXPECT_TRUE(result.out.empty()) << "wrangler must not run: " << result.out;
+    EXPECT_NE(result.err.find("the database name is empty"), std::string::npos) << result.err;
+  }
+}
+
 TEST(StepCommands, MigrateWithAnUnknownShortOptionNamesIt) {
   CommandResult result = run_cfdeploy({"migrate", "-lab", "--wrangler", k_child + " args"});
   EXPECT_EQ(result.exit_code, 2);

@@ -42,6 +42,25 @@ TEST(WorkflowCommands, EscapingRoundTripsThroughTheRunnersDecoder) {
   }
 }
 
+TEST(WorkflowCommands, NulAndOtherControlsBecomeTheReplacementCharacter) {
+  std::string raw = std::string("a") + '\0' + "b\x01\x1B[31mc\td";
+  EXPECT_EQ(escape_data(raw),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD[31mc\td");
+  EXPECT_EQ(escape_property(raw),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD[31mc\td");
+  std::string command = annotation_command(
+      {AnnotationLevel::error, std::string("t") + '\0', "f", 0, std::string("m") + '\0' + "n"});
+  EXPECT_EQ(command.find('\0'), std::string::npos) << command;
+  EXPECT_EQ(command, "::error title=t\xEF\xBF\xBD,file=f::m\xEF\xBF\xBDn\n");
+}
+
+TEST(WorkflowCommands, AMaskKeepsItsValueExactly) {
+  std::string secret = std::string("s") + '\x01' + "t";
+  EXPECT_EQ(add_mask_command(secret), "::add-mask::" + secret + "\n");
+}
+
 TEST(WorkflowCommands, NoMessageCanStartASecondCommand) {
   std::string command = workflow_command("error", {}, "x\n::add-mask::y\r\n##[error]z");
   EXPECT_EQ(command.find('\n'), command.size() - 1);

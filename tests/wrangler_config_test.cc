@@ -232,6 +232,24 @@ TEST(WranglerConfig, NestingUpToTheCapIsRead) {
   EXPECT_EQ(config.value().name.value, std::string(1000, '{') + "\"[");
 }
 
+// toml++ recurses per dotted segment while it parses: these would crash it, so the text is
+// refused before toml++ sees it.
+TEST(WranglerConfig, TomlDottedSixtyThousandDeepIsRefusedBeforeParsing) {
+  std::string key = "a";
+  for (int i = 1; i < 60000; ++i) {
+    key += ".a";
+  }
+  for (const std::string& text :
+       {"name = \"w\"\n" + key + " = 1\n", "name = \"w\"\n[" + key + "]\nx = 1\n"}) {
+    Result<WranglerConfig> config =
+        parse_wrangler_config(text, ConfigFormat::toml, "wrangler.toml", "");
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.error().message(),
+              "wrangler.toml:2: nested more than 64 levels deep; a wrangler configuration needs "
+              "far fewer");
+  }
+}
+
 TEST(WranglerConfig, DeepTomlIsAnErrorNamingFileAndLine) {
   std::string dotted = "name = \"w\"\n[a";
   for (int i = 0; i < 10000; ++i) {

@@ -20,6 +20,17 @@ TEST(WranglerOutput, ReadsACommandFailedEntry) {
   EXPECT_EQ(output.wrangler_version, "4.86.0");
 }
 
+TEST(WranglerOutput, ALineNestedTooDeepIsUnreadableAndTheRestIsRead) {
+  std::string deep =
+      R"({"type":"deploy","x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  WranglerOutput output = parse_wrangler_output(
+      deep + "\n" + R"({"type":"command-failed","version":1,"code":10000,"message":"auth"})");
+  EXPECT_EQ(output.unreadable_lines, 1u);
+  EXPECT_EQ(output.entries, 1u);
+  EXPECT_TRUE(output.command_failed);
+  EXPECT_EQ(output.failed_code, 10000);
+}
+
 TEST(WranglerOutput, AFailureWithoutACodeHasNone) {
   WranglerOutput output =
       parse_wrangler_output(R"({"type":"command-failed","version":1,"message":"fetch failed"})");
