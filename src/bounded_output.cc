@@ -11,9 +11,7 @@ void set_output_deadline(std::optional<std::chrono::steady_clock::time_point> de
   g_output_deadline = deadline;
 }
 
-std::optional<std::chrono::steady_clock::time_point> output_deadline() {
-  return g_output_deadline;
-}
+std::optional<std::chrono::steady_clock::time_point> output_deadline() { return g_output_deadline; }
 
 WriteStatus write_output(int fd, std::string_view bytes) {
   return write_until(fd, bytes, g_output_deadline);

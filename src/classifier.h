@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "catalogue.h"
-#include "stream.h"
 #include "line_trigger.h"
+#include "stream.h"
 
 namespace cfdeploy {
 
