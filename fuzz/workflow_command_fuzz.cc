@@ -56,7 +56,14 @@ size_t other_line_break(std::string_view text) {
   return 0;
 }
 
-// What the runner decodes for `text`: the text with those line breaks as "\n". With
+// The C0 controls other than TAB, CR and LF, which the encoder sends as U+FFFD.
+bool is_replaced_control(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 && c != '\t' && c != '\r' && c != '\n';
+}
+
+// What the runner decodes for `text`: the text with those line breaks as "\n" and those
+// controls as U+FFFD. With
 // `raw_length` set to a length of that result, it says how many bytes of `text` gave it.
 std::string runner_text(std::string_view text, size_t stop_at = std::string::npos,
                         size_t* raw_length = nullptr) {
@@ -64,8 +71,15 @@ std::string runner_text(std::string_view text, size_t stop_at = std::string::npo
   size_t i = 0;
   while (i < text.size() && out.size() < stop_at) {
     size_t length = other_line_break(text.substr(i));
-    out += length > 0 ? '\n' : text[i];
-    i += length > 0 ? length : 1;
+    if (length > 0) {
+      out += '\n';
+      i += length;
+    } else if (is_replaced_control(text[i])) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out += text[i++];
+    }
   }
   if (raw_length != nullptr) {
     *raw_length = i;
@@ -194,7 +208,12 @@ void check_annotation(const Annotation& annotation) {
     check(key == "title" || key == "file" || key == "line", "no property appears from nowhere");
   }
   const std::string& message = annotation.message;
-  if (message.size() <= k_max_annotation_message) {
+  // The cap counts the message with its controls as U+FFFD, three bytes each.
+  size_t shown_size = message.size();
+  for (char c : message) {
+    shown_size += is_replaced_control(c) && c != '\v' && c != '\f' ? 2 : 0;
+  }
+  if (shown_size <= k_max_annotation_message) {
     check(command.data == runner_text(message), "the message round-trips");
     return;
   }

@@ -145,6 +145,18 @@ std::string_view level_name(AnnotationLevel level) {
   return "error";
 }
 
+// The C0 controls an annotation shows as U+FFFD, replaced before the message is cut, so the
+// cut measures what the runner will show (each grows from one byte to three).
+std::string with_controls_replaced(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    bool replaced = is_control(c) && c != '\r' && c != '\n' && c != '\v' && c != '\f' && c != 0x7F;
+    out += replaced ? std::string_view("\xEF\xBF\xBD") : std::string_view(&c, 1);
+  }
+  return out;
+}
+
 std::string capped_message(std::string_view message) {
   if (message.size() <= k_max_annotation_message) {
     return std::string(message);
@@ -234,8 +246,9 @@ std::string annotation_command(const Annotation& annotation) {
   if (annotation.line > 0) {
     properties.emplace_back("line", std::to_string(annotation.line));
   }
-  return workflow_command(level_name(annotation.level), properties,
-                          capped_message(redact_secrets(annotation.message)));
+  return workflow_command(
+      level_name(annotation.level), properties,
+      capped_message(with_controls_replaced(redact_secrets(annotation.message))));
 }
 
 std::string add_mask_command(std::string_view value) {

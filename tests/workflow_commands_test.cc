@@ -179,6 +179,16 @@ TEST(WorkflowCommands, RandomTokensAreHex) {
   EXPECT_EQ(token, "000102030405060708090a0b0c0d0e0f");
 }
 
+TEST(WorkflowCommands, TheAnnotationCapCountsControlsAsTheReplacementCharacterShown) {
+  // 2000 NULs become 2000 U+FFFD, 6000 bytes shown: over the cap, so the message is cut.
+  std::string command =
+      annotation_command({AnnotationLevel::error, "t", "", 0, std::string(2000, '\0')});
+  std::string message = command.substr(command.rfind("::") + 2);
+  message.pop_back();  // the newline
+  EXPECT_LE(runner_unescape(message, false).size(), k_max_annotation_message);
+  EXPECT_NE(message.find("(cut; the job summary has the rest)"), std::string::npos);
+}
+
 TEST(WorkflowCommands, OutputEntryIsAHeredoc) {
   EXPECT_EQ(output_entry("outcome", "failure", [] { return std::string("EOF_1"); }),
             "outcome<<EOF_1\nfailure\nEOF_1\n");
