@@ -387,7 +387,9 @@ TEST(ProcessSignals, KillsChildIgnoringForwardedSigtermAfterGrace) {
   raiser.join();
   EXPECT_EQ(exit.forwarded_signal, SIGTERM);
   EXPECT_EQ(exit.signal, SIGKILL);
-  EXPECT_GE(exit.duration, 500ms);  // the 300 ms before the signal, then the 200 ms grace
+  // The grace is honoured. (The 300 ms before the signal count from the trap, which is set
+  // before the child starts, so they are no floor for the child's own duration.)
+  EXPECT_GE(exit.duration, 200ms);
   EXPECT_LT(exit.duration, k_well_before);
 }
 
