@@ -473,17 +473,23 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
   }
 }
 
-bool Classifier::read_bare_codes(std::string_view line) {
-  std::vector<int> codes = extract_any_codes(line);
-  if (codes.empty() || mentions_code_as_data(line)) {
-    return false;
-  }
+// A line outside any box, read as a one-line box of its own.
+Classifier::Block Classifier::bare_line_block(std::string_view line) const {
   Block block;
   block.first_line = block.evidence_line = m_line;
   block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_block_text));
   block.resource = std::string(extract_resource(line));
   block.status = extract_status(line);
   block.location = source_location(line);
+  return block;
+}
+
+bool Classifier::read_bare_codes(std::string_view line) {
+  std::vector<int> codes = extract_any_codes(line);
+  if (codes.empty() || mentions_code_as_data(line)) {
+    return false;
+  }
+  Block block = bare_line_block(line);
   // With two codes on the line, the first the catalogue knows explains it.
   for (int code : codes) {
     block.codes = {code};
@@ -498,12 +504,7 @@ bool Classifier::read_bare_codes(std::string_view line) {
 }
 
 bool Classifier::read_bare_phrase(std::string_view line) {
-  Block block;
-  block.first_line = block.evidence_line = m_line;
-  block.headline = block.text = block.evidence_text = std::string(line.substr(0, k_max_block_text));
-  block.resource = std::string(extract_resource(line));
-  block.status = extract_status(line);
-  block.location = source_location(line);
+  Block block = bare_line_block(line);
   Finding finding = explain_block(block);
   if (finding.entry->failure_class == FailureClass::unknown) {
     return false;

@@ -108,6 +108,7 @@ private:
   void read_facts(Block& block, std::string_view line);
   Finding explain_block(const Block& block, std::string_view path_hint = {}) const;
   void read_bare_line(std::string_view line, bool may_hold_phrase);
+  Block bare_line_block(std::string_view line) const;
   bool read_bare_codes(std::string_view line);
   bool read_bare_phrase(std::string_view line);
   void remember_error_line(std::string_view line);
