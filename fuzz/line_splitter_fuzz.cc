@@ -1,12 +1,14 @@
 // LineSplitter and clean_line. The splitter, fed the input in arbitrary chunks, must give
 // exactly the lines of a plain reference split ("\n", "\r\n" and a lone "\r" end a line;
 // longer lines cut and counted), whatever the chunking. clean_line must only remove bytes
-// (HTML entities aside, which it decodes), leave no ESC and no trailing blank, and change
-// nothing else in a line with no escape, no HTML and no CI prefix.
+// (aside from HTML entities, which it decodes, and the space it puts for a table cell's end
+// tag), leave no ESC and no trailing blank, and change nothing else in a line with no escape,
+// no HTML and no CI prefix.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,10 +60,19 @@ bool is_subsequence(std::string_view part, std::string_view whole) {
   return true;
 }
 
+std::string without_spaces(std::string_view text) {
+  std::string kept;
+  std::copy_if(text.begin(), text.end(), std::back_inserter(kept), [](char c) { return c != ' '; });
+  return kept;
+}
+
 void check_clean_line(std::string_view raw, std::string& out) {
   clean_line(raw, out);
   bool has_entity = raw.find('&') != std::string_view::npos;
-  check(has_entity || is_subsequence(out, raw), "clean_line only removes bytes");
+  // A table cell's end tag becomes a space, so cells stay apart.
+  bool has_cell_end = raw.find("</t") != std::string_view::npos;
+  check(has_entity || is_subsequence(has_cell_end ? without_spaces(out) : out, raw),
+        "clean_line only removes bytes");
   check(out.find('\x1b') == std::string::npos, "clean_line leaves no ESC");
   check(out.empty() || (out.back() != ' ' && out.back() != '\t' && out.back() != '\r'),
         "clean_line leaves no trailing blank");
