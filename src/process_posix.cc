@@ -291,9 +291,16 @@ Result<pid_t> spawn(const SpawnRequest& request, const std::string& subject, int
 // fails half-way, the destructor kills and reaps the child.
 class Supervisor {
 public:
+  // `started` is taken before the spawn, so the duration and the deadline cover the whole
+  // life of the child.
   Supervisor(const SpawnRequest& request, OutputSink& sink, SignalTrap& trap, pid_t pid,
-             std::array<Fd, 2> pipes)
-      : m_request(request), m_sink(sink), m_trap(trap), m_pid(pid), m_pipes(std::move(pipes)) {
+             std::array<Fd, 2> pipes, Clock::time_point started)
+      : m_request(request),
+        m_sink(sink),
+        m_trap(trap),
+        m_pid(pid),
+        m_pipes(std::move(pipes)),
+        m_start(started) {
     if (request.timeout) {
       m_deadline = m_start + *request.timeout;
     }
@@ -428,7 +435,7 @@ private:
   SignalTrap& m_trap;
   pid_t m_pid;
   std::array<Fd, 2> m_pipes;  // indexed by Stream; -1 once at EOF
-  Clock::time_point m_start = Clock::now();
+  Clock::time_point m_start;
   std::optional<Clock::time_point> m_deadline;         // when to stop the child for the timeout
   std::optional<Clock::time_point> m_kill_at;          // when to escalate to SIGKILL
   std::optional<Clock::time_point> m_stop_reading_at;  // set once the child has exited
@@ -559,6 +566,7 @@ Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSin
   if (!err) {
     return with_subject(subject, err.error());
   }
+  Clock::time_point started = Clock::now();
   Result<pid_t> pid = spawn(request, subject, out.value().write.get(), err.value().write.get());
   if (!pid) {
     return pid.error();
@@ -569,7 +577,7 @@ Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSin
   for (const Fd& pipe : pipes) {
     fcntl(pipe.get(), F_SETPIPE_SZ, k_output_pipe_size);
   }
-  Supervisor supervisor(request, sink, trap, pid.value(), std::move(pipes));
+  Supervisor supervisor(request, sink, trap, pid.value(), std::move(pipes), started);
   Result<ChildExit> result = supervisor.run();
   return result ? result : with_subject("running '" + request.argv[0] + "'", result.error());
 }
