@@ -61,7 +61,7 @@ void report_explanation_to_github(const Verdict& verdict, const std::string& pat
   std::cout << text;
   reporter.observe(Stream::out, text);
   reporter.finish_child_output();
-  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", ""};
+  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}};
   reporter.report(summary, outputs_for(verdict), {});
 }
 

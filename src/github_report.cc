@@ -257,7 +257,10 @@ GithubReporter::GithubReporter(std::ostream& out, std::string output_path, std::
       m_random_bytes(std::move(random_bytes)) {}
 
 GithubReporter GithubReporter::from_environment(std::ostream& out) {
-  return {out, env_or_empty("GITHUB_OUTPUT"), env_or_empty("GITHUB_STEP_SUMMARY"), os_random_bytes};
+  GithubReporter reporter(out, env_or_empty("GITHUB_OUTPUT"), env_or_empty("GITHUB_STEP_SUMMARY"),
+                          os_random_bytes);
+  reporter.m_run = github_run_from_env();
+  return reporter;
 }
 
 void GithubReporter::start_child_output(const std::vector<std::string>& secrets) {
@@ -300,7 +303,9 @@ void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outp
       {"migrations-applied", std::to_string(outputs.migrations_applied)},
       {"report", outputs.report_path},
   });
-  write_summary(job_summary_markdown(summary));
+  SummaryInput with_run = summary;
+  with_run.github_run = m_run;
+  write_summary(job_summary_markdown(with_run));
 }
 
 void GithubReporter::annotate(const std::vector<Annotation>& annotations) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "classifier.h"
+#include "fix_links.h"
 #include "job_summary.h"
 #include "workflow_commands.h"
 #include "wrangler_config.h"
@@ -88,6 +89,7 @@ private:
   std::string m_summary_path;
   RandomBytes m_random_bytes;
   std::string m_stop_token;
+  GithubRun m_run;  // from_environment's; the summary's links need it
   bool m_mid_line[2] = {false, false};
 };
 

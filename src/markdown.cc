@@ -107,6 +107,14 @@ std::string markdown_url(std::string_view url) {
   return is_linkable_url(redacted) ? "<" + redacted + ">" : markdown_code(redacted);
 }
 
+std::string markdown_link(std::string_view text, std::string_view url) {
+  std::string redacted = redact_secrets(std::string(url));
+  if (is_linkable_url(redacted) && redacted.find_first_of("()") == std::string::npos) {
+    return "[" + markdown_text(text) + "](" + redacted + ")";
+  }
+  return markdown_text(text) + " " + markdown_url(redacted);
+}
+
 std::string escape_html(std::string_view text) {
   std::string redacted = redact_secrets(std::string(text));
   std::string out;

@@ -28,6 +28,11 @@ std::string markdown_code(std::string_view text);
 /// inline code span, which no renderer makes a link.
 std::string markdown_url(std::string_view url);
 
+/// A link to `url` named by `text` (escaped as markdown_text) when markdown_url would
+/// make `url` a link and it holds no parenthesis; otherwise the text, then the URL as
+/// markdown_url shows it.
+std::string markdown_link(std::string_view text, std::string_view url);
+
 /// Text inside an HTML element such as <pre>: `& < > "` as entities, and `|`
 /// so it cannot split a table cell.
 std::string escape_html(std::string_view text);

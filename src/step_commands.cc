@@ -264,9 +264,9 @@ private:
   }
 
   void report_to_github(const StepResult& result, const std::vector<std::string>& command) {
-    SummaryInput summary{step_label(command),     &result.verdict,  result.attempts.size(),
-                         result.duration,         result.exit_code, result.deployment_url,
-                         result.wrangler_version, result.retry_note};
+    SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
+                         result.duration,         result.exit_code,  result.deployment_url,
+                         result.wrangler_version, result.retry_note, {}};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";

@@ -49,6 +49,53 @@ TEST(JobSummary, A10000SaysHowToReplaceTheToken) {
   EXPECT_NE(markdown.find("### Token permissions"), std::string::npos);
 }
 
+TEST(JobSummary, ACredentialFailureLinksToANewTokenTheSecretAndARerun) {
+  Verdict verdict = failed_with(7403, "/accounts/a/d1/database/b/query",
+                                "The given account is not valid or is not authorized [code: 7403]");
+  SummaryInput input = input_for(verdict);
+  input.github_run = {"https://github.com", "acme/notes", "987"};
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("- [Create a token with these permissions](https://dash.cloudflare.com/"
+                          "profile/api-tokens?permissionGroupKeys=%5B%7B%22key%22%3A%22d1%22%2C"
+                          "%22type%22%3A%22edit%22%7D%5D&accountId=*&zoneId=all"
+                          "&name=cfdeploy%20acme%2Fnotes)"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("secret: [Actions secrets](https://github.com/acme/notes/settings/"
+                          "secrets/actions)"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("[this run](https://github.com/acme/notes/actions/runs/987), or "
+                          "`gh run rerun 987 --failed`"),
+            std::string::npos)
+      << markdown;
+}
+
+TEST(JobSummary, ADeployTokenLinkAsksForWorkersScriptsEdit) {
+  Verdict verdict = failed_with(10000, "/accounts/a/workers/scripts/w", "Authentication error");
+  SummaryInput input = input_for(verdict);
+  input.step = "wrangler deploy";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("%7B%22key%22%3A%22workers_scripts%22%2C%22type%22%3A%22edit%22%7D"),
+            std::string::npos)
+      << markdown;
+  EXPECT_EQ(markdown.find("%22d1%22"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("name=cfdeploy)"), markdown.find("name=cfdeploy")) << markdown;
+  // Outside a runner there is no secrets page or run to link.
+  EXPECT_EQ(markdown.find("Actions secrets"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("gh run rerun"), std::string::npos) << markdown;
+}
+
+TEST(JobSummary, AFailureATokenCannotFixHasNoTokenLinks) {
+  Verdict verdict = failed_with(7500, "/accounts/a/d1/database/b/query", "some SQL problem");
+  SummaryInput input = input_for(verdict);
+  input.github_run = {"https://github.com", "acme/notes", "987"};
+  std::string markdown = job_summary_markdown(input);
+  ASSERT_NE(markdown.find("How to fix it"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("api-tokens?"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("gh run rerun"), std::string::npos) << markdown;
+}
+
 TEST(JobSummary, SuccessHasAGreenHeadlineAndNoFix) {
   Verdict verdict;
   verdict.migrations_applied = 2;

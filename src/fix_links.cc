@@ -1,0 +1,166 @@
+#include "fix_links.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+namespace cfdeploy {
+namespace {
+
+struct NamedKey {
+  std::string_view permission;  // the start of the catalogue's wording
+  PermissionKey key;
+};
+
+// Keys as the dashboard's token form reads them in permissionGroupKeys; the
+// catalogue's wording is the dashboard's own (job_summary.cc's table).
+constexpr std::array<NamedKey, 9> k_keys = {{
+    {"Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit", {"d1", "edit"}},
+    {"Account \xE2\x80\xBA Workers Scripts \xE2\x80\xBA Edit", {"workers_scripts", "edit"}},
+    {"Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit", {"page", "edit"}},
+    {"Account \xE2\x80\xBA Workers KV Storage \xE2\x80\xBA Edit", {"workers_kv_storage", "edit"}},
+    {"Account \xE2\x80\xBA Workers R2 Storage \xE2\x80\xBA Edit", {"workers_r2", "edit"}},
+    {"Account \xE2\x80\xBA Account Settings \xE2\x80\xBA Read", {"account_settings", "read"}},
+    {"User \xE2\x80\xBA Memberships \xE2\x80\xBA Read", {"memberships", "read"}},
+    {"User \xE2\x80\xBA User Details \xE2\x80\xBA Read", {"user_details", "read"}},
+    {"Zone \xE2\x80\xBA Workers Routes \xE2\x80\xBA Edit", {"workers_routes", "edit"}},
+}};
+
+bool is_unreserved(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// GitHub's owner and repository names: letters, digits, '-', '_' and '.'.
+bool is_repository_name(std::string_view name) {
+  size_t slash = name.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) {
+    return false;
+  }
+  return std::count(name.begin(), name.end(), '/') == 1 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return is_unreserved(c) || c == '/'; });
+}
+
+bool is_server_url(std::string_view url) {
+  std::string_view host;
+  if (url.starts_with("https://")) {
+    host = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    host = url.substr(7);
+  } else {
+    return false;
+  }
+  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return is_unreserved(c) || c == ':' || c == '/';
+  });
+}
+
+std::string_view without_trailing_slash(std::string_view url) {
+  while (url.ends_with('/')) {
+    url.remove_suffix(1);
+  }
+  return url;
+}
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+std::string permission_keys_json(const std::vector<std::string>& permissions) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const std::string& permission : permissions) {
+    std::optional<PermissionKey> key = permission_key(permission);
+    nlohmann::json entry = key ? nlohmann::json{{"key", key->key}, {"type", key->type}} : nullptr;
+    if (key && std::find(keys.begin(), keys.end(), entry) == keys.end()) {
+      keys.push_back(std::move(entry));
+    }
+  }
+  return keys.dump();
+}
+
+}  // namespace
+
+std::optional<PermissionKey> permission_key(std::string_view permission) {
+  for (const NamedKey& named : k_keys) {
+    if (permission.starts_with(named.permission)) {
+      return named.key;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> token_template_url(const std::vector<std::string>& permissions,
+                                              std::string_view token_name, bool account_owned) {
+  std::string keys = permission_keys_json(permissions);
+  if (keys == "[]") {
+    return std::nullopt;
+  }
+  // The account form lets the dashboard ask which account; the user form scopes the
+  // token to every account and zone, which the person narrows on the form.
+  std::string url = account_owned ? "https://dash.cloudflare.com/?to=/:account/api-tokens&"
+                                  : "https://dash.cloudflare.com/profile/api-tokens?";
+  url += "permissionGroupKeys=" + percent_encode(keys);
+  if (!account_owned) {
+    url += "&accountId=*&zoneId=all";
+  }
+  if (!token_name.empty()) {
+    url += "&name=" + percent_encode(token_name);
+  }
+  return url;
+}
+
+bool GithubRun::valid() const {
+  return is_server_url(server_url) && is_repository_name(repository) && !run_id.empty() &&
+         run_id.size() <= 20 &&
+         std::all_of(run_id.begin(), run_id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+GithubRun github_run_from_env() {
+  return {env_or_empty("GITHUB_SERVER_URL"), env_or_empty("GITHUB_REPOSITORY"),
+          env_or_empty("GITHUB_RUN_ID")};
+}
+
+std::optional<std::string> secrets_page_url(const GithubRun& run) {
+  if (!run.valid()) {
+    return std::nullopt;
+  }
+  return std::string(without_trailing_slash(run.server_url)) + "/" + run.repository +
+         "/settings/secrets/actions";
+}
+
+std::optional<std::string> run_page_url(const GithubRun& run) {
+  if (!run.valid()) {
+    return std::nullopt;
+  }
+  return std::string(without_trailing_slash(run.server_url)) + "/" + run.repository +
+         "/actions/runs/" + run.run_id;
+}
+
+std::optional<std::string> rerun_command(const GithubRun& run) {
+  if (!run.valid()) {
+    return std::nullopt;
+  }
+  return "gh run rerun " + run.run_id + " --failed";
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char c : text) {
+    if (is_unreserved(c)) {
+      out += c;
+    } else {
+      auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
+}  // namespace cfdeploy

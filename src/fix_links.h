@@ -1,0 +1,58 @@
+// Links that take a person from a failed step straight to its fix: Cloudflare's
+// API token form pre-filled with the permissions the fix names, and the GitHub
+// pages where the token's secret is replaced and the run is re-run. Every
+// function returns nothing rather than a link built from a value it cannot
+// vouch for, so a summary never points somewhere unexpected.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cfdeploy {
+
+/// Cloudflare's permission-group key and access type for a permission as the
+/// catalogue names it ("Account › D1 › Edit" is {"d1", "edit"}).
+struct PermissionKey {
+  std::string_view key;
+  std::string_view type;
+};
+
+/// The key of a permission in the catalogue's dashboard wording; nothing for
+/// one the token form has no key for.
+std::optional<PermissionKey> permission_key(std::string_view permission);
+
+/// The dashboard's token form with `permissions` ticked and `token_name`
+/// filled in ("API token template URLs" in Cloudflare's docs): the user-token
+/// form, or the account-owned one. Nothing when no permission has a key.
+std::optional<std::string> token_template_url(const std::vector<std::string>& permissions,
+                                              std::string_view token_name, bool account_owned);
+
+/// The run a step belongs to, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and
+/// GITHUB_RUN_ID (GitHub Enterprise Server has its own server URL).
+struct GithubRun {
+  std::string server_url;
+  std::string repository;  // owner/name
+  std::string run_id;
+
+  /// All three present and well-formed: an http(s) server, owner/name of
+  /// GitHub's name characters, a decimal run id.
+  bool valid() const;
+};
+
+GithubRun github_run_from_env();
+
+/// {server}/{owner}/{name}/settings/secrets/actions
+std::optional<std::string> secrets_page_url(const GithubRun& run);
+
+/// {server}/{owner}/{name}/actions/runs/{id}
+std::optional<std::string> run_page_url(const GithubRun& run);
+
+/// `gh run rerun {id} --failed`, for people who use the GitHub CLI.
+std::optional<std::string> rerun_command(const GithubRun& run);
+
+/// RFC 3986 percent-encoding: every byte but the unreserved characters.
+std::string percent_encode(std::string_view text);
+
+}  // namespace cfdeploy

@@ -1,0 +1,116 @@
+#include "fix_links.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace cfdeploy {
+namespace {
+
+const std::string k_d1_edit = "Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit";
+const std::string k_scripts_edit = "Account \xE2\x80\xBA Workers Scripts \xE2\x80\xBA Edit";
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The value of `name` in the URL's query, still encoded.
+std::string query_value(std::string_view url, std::string_view name) {
+  std::string key = std::string(name) + "=";
+  size_t at = url.find("?" + key);
+  at = at == std::string_view::npos ? url.find("&" + key) : at;
+  if (at == std::string_view::npos) {
+    return "";
+  }
+  std::string_view rest = url.substr(at + 1 + key.size());
+  return std::string(rest.substr(0, rest.find('&')));
+}
+
+TEST(FixLinks, TheTokenTemplateDecodesToThePermissionKeys) {
+  std::optional<std::string> url =
+      token_template_url({k_d1_edit, k_scripts_edit}, "cfdeploy acme/notes", false);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->rfind("https://dash.cloudflare.com/profile/api-tokens?", 0), 0u) << *url;
+  nlohmann::json keys = nlohmann::json::parse(percent_decode(query_value(*url, "permissionGroupKeys")));
+  EXPECT_EQ(keys, nlohmann::json::parse(R"([{"key":"d1","type":"edit"},
+                                             {"key":"workers_scripts","type":"edit"}])"));
+  EXPECT_EQ(query_value(*url, "accountId"), "*");
+  EXPECT_EQ(query_value(*url, "zoneId"), "all");
+  EXPECT_EQ(percent_decode(query_value(*url, "name")), "cfdeploy acme/notes");
+}
+
+TEST(FixLinks, AnAccountOwnedTokenGetsTheAccountForm) {
+  std::optional<std::string> url = token_template_url({k_d1_edit}, "deploy", true);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->rfind("https://dash.cloudflare.com/?to=/:account/api-tokens&permissionGroupKeys=", 0),
+            0u)
+      << *url;
+  EXPECT_EQ(query_value(*url, "accountId"), "");
+}
+
+TEST(FixLinks, ThePermissionsWordedWithANoteStillGetTheirKey) {
+  std::optional<PermissionKey> key =
+      permission_key(k_scripts_edit + " (Admin role to create Workers)");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->key, "workers_scripts");
+  EXPECT_FALSE(permission_key("Account \xE2\x80\xBA Billing \xE2\x80\xBA Read"));
+}
+
+TEST(FixLinks, ARepeatedOrUnknownPermissionIsLeftOut) {
+  std::optional<std::string> url =
+      token_template_url({k_d1_edit, "Something else", k_d1_edit}, "", false);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(percent_decode(query_value(*url, "permissionGroupKeys")),
+            R"([{"key":"d1","type":"edit"}])");
+  EXPECT_EQ(url->find("&name="), std::string::npos);
+  EXPECT_FALSE(token_template_url({"Something else"}, "x", false));
+}
+
+TEST(FixLinks, TheTokenNameCannotAddAQueryParameter) {
+  std::optional<std::string> url =
+      token_template_url({k_d1_edit}, "a&accountId=evil#x y\n<b>", false);
+  ASSERT_TRUE(url);
+  EXPECT_EQ(percent_decode(query_value(*url, "name")), "a&accountId=evil#x y\n<b>");
+  EXPECT_EQ(query_value(*url, "accountId"), "*");
+  EXPECT_EQ(url->find_first_of(" \n<>#"), std::string::npos) << *url;
+}
+
+TEST(FixLinks, GithubPagesComeFromTheRunsServerAndRepository) {
+  GithubRun run{"https://ghe.example.com/", "acme/notes.api", "123456"};
+  EXPECT_EQ(secrets_page_url(run), "https://ghe.example.com/acme/notes.api/settings/secrets/actions");
+  EXPECT_EQ(run_page_url(run), "https://ghe.example.com/acme/notes.api/actions/runs/123456");
+  EXPECT_EQ(rerun_command(run), "gh run rerun 123456 --failed");
+}
+
+TEST(FixLinks, NoGithubLinkIsBuiltFromAMissingOrOddValue) {
+  for (const GithubRun& run : {GithubRun{"", "acme/notes", "1"},
+                               GithubRun{"javascript:alert(1)", "acme/notes", "1"},
+                               GithubRun{"https://github.com", "acme", "1"},
+                               GithubRun{"https://github.com", "acme/notes/extra", "1"},
+                               GithubRun{"https://github.com", "acme/no tes", "1"},
+                               GithubRun{"https://github.com", "acme/notes", "12a"},
+                               GithubRun{"https://github.com", "acme/notes", ""},
+                               GithubRun{"https://git hub.com", "acme/notes", "1"}}) {
+    EXPECT_FALSE(run.valid()) << run.server_url << " " << run.repository << " " << run.run_id;
+    EXPECT_FALSE(secrets_page_url(run));
+    EXPECT_FALSE(run_page_url(run));
+    EXPECT_FALSE(rerun_command(run));
+  }
+}
+
+TEST(FixLinks, PercentEncodingKeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(percent_encode("aZ09-._~"), "aZ09-._~");
+  EXPECT_EQ(percent_encode("[{\"k\": 1}]/\xE2\x80\xBA"), "%5B%7B%22k%22%3A%201%7D%5D%2F%E2%80%BA");
+}
+
+}  // namespace
+}  // namespace cfdeploy

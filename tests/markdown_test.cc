@@ -1,0 +1,27 @@
+#include "markdown.h"
+
+#include <gtest/gtest.h>
+
+namespace cfdeploy {
+namespace {
+
+TEST(MarkdownLink, AnHttpsUrlBecomesANamedLinkWithEscapedText) {
+  EXPECT_EQ(markdown_link("this [run]", "https://github.com/acme/notes/actions/runs/1"),
+            "[this \\[run\\]](https://github.com/acme/notes/actions/runs/1)");
+}
+
+TEST(MarkdownLink, AUrlThatCouldCloseTheLinkIsShownInstead) {
+  EXPECT_EQ(markdown_link("docs", "https://example.com/a)b"), "docs <https://example.com/a)b>");
+  EXPECT_EQ(markdown_link("docs", "javascript:alert(1)"), "docs `javascript:alert(1)`");
+  EXPECT_EQ(markdown_link("docs", "https://example.com/a b"), "docs `https://example.com/a b`");
+}
+
+TEST(MarkdownLink, ATokenInTheUrlIsRedacted) {
+  setenv("CLOUDFLARE_API_TOKEN", "secret-token-42", 1);
+  std::string link = markdown_link("x", "https://example.com/?t=secret-token-42");
+  unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(link.find("secret-token-42"), std::string::npos) << link;
+}
+
+}  // namespace
+}  // namespace cfdeploy
