@@ -43,10 +43,10 @@ struct PreflightRequest {
   std::vector<std::string> databases;  // names or bindings; empty: all in the config
   PreflightNeeds needs = PreflightNeeds::all;
   PreflightFormat format = PreflightFormat::text;
-  std::string account_id;  // beats account_id and the environment
-  std::string ca_file;     // empty: $SSL_CERT_FILE, else the system's
-  milliseconds connect_timeout{5000};
-  milliseconds request_timeout{15000};
+  std::string account_id;                  // beats account_id and the environment
+  std::string ca_file;                     // empty: $SSL_CERT_FILE, else the system's
+  milliseconds connect_timeout{5000};      // --connect-timeout's default
+  milliseconds request_timeout{15000};     // --timeout's default, per request
   std::optional<milliseconds> time_limit;  // a step's: no request outlasts it
 };
 
