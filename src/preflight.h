@@ -1,6 +1,10 @@
 // Preflight: checks the token, the account and the D1 databases against the Cloudflare API
 // before a step runs, all requests at once, and says for each check what to fix. Pure logic
-// over CloudflareApi, a config read beforehand and values from the environment.
+// over CloudflareApi, the catalogue, a config read beforehand and values from the environment.
+//
+// The parts: preflight_requests asks every question at once; preflight_token_checks and
+// preflight_d1_checks judge the answers (with preflight_check's shared builders); this
+// module runs them in order. token_check verifies the token.
 //
 // What each check calls (paths below the API base URL) and what an answer proves:
 //
@@ -27,11 +31,11 @@
 #pragma once
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "catalogue.h"
 #include "cloudflare_api.h"
 #include "wrangler_config.h"
 
@@ -96,32 +100,9 @@ struct PreflightInput {
   bool workers_scripts = false;                // probe Workers scripts access
 };
 
-/// Runs every check, the API requests concurrently. Never throws.
-PreflightReport run_preflight(CloudflareApi& api, const PreflightInput& input);
-
-enum class TokenStatus { active, expired, disabled, invalid, unknown };
-
-std::string_view to_string(TokenStatus status);
-
-/// What Cloudflare says about the token; `unknown` when the API could not be asked.
-struct TokenState {
-  TokenStatus status = TokenStatus::unknown;
-  bool account_owned = false;  // verified at /accounts/{id}/tokens/verify
-  std::string expires_on;      // as the API gives it, when set
-  std::optional<int> code;     // the API error code when invalid
-  std::string detail;          // for people: what the API answered
-  std::vector<std::string> requests;
-};
-
-/// Verifies the token: the user endpoint first, then (on code 1000, with a 32-hex
-/// `account_id`) the account endpoint. `run` uses it to tell a bad token from a missing
-/// permission after a 10000.
-TokenState verify_token(CloudflareApi& api, const std::string& account_id);
-
-/// True for a 32-character hexadecimal account id.
-bool is_account_id(std::string_view text);
-
-/// True for a UUID (8-4-4-4-12 hex digits), the form of a D1 database id.
-bool is_database_id(std::string_view text);
+/// Runs every check, the API requests concurrently; API errors get `catalogue`'s advice.
+/// Never throws.
+PreflightReport run_preflight(CloudflareApi& api, const PreflightInput& input,
+                              const Catalogue& catalogue);
 
 }  // namespace cfdeploy

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "catalogue.h"
 #include "cloudflare_api.h"
 #include "diagnostics.h"
 #include "error.h"
@@ -29,6 +30,25 @@ using std::chrono::milliseconds;
 
 // From a millisecond (less rounds down to no time at all) to an hour.
 constexpr NumberRange k_request_seconds{0.001, 3600, false, "seconds"};
+
+enum class PreflightNeeds { deploy, migrate, all };
+enum class PreflightFormat { text, json, github };
+
+// One preflight run with every setting resolved: what `preflight`'s flags and a step's
+// gate both become.
+struct PreflightRequest {
+  std::string config_path;             // empty: found the way wrangler finds it
+  std::string directory;               // the project's directory; empty: the current one
+  std::string environment;             // empty: $CLOUDFLARE_ENV, else the top level
+  std::vector<std::string> databases;  // names or bindings; empty: all in the config
+  PreflightNeeds needs = PreflightNeeds::all;
+  PreflightFormat format = PreflightFormat::text;
+  std::string account_id;                  // beats account_id and the environment
+  std::string ca_file;                     // empty: $SSL_CERT_FILE, else the system's
+  milliseconds connect_timeout{5000};      // --connect-timeout's default
+  milliseconds request_timeout{15000};     // --timeout's default, per request
+  std::optional<milliseconds> time_limit;  // a step's: no request outlasts it
+};
 
 std::optional<std::string> env_value(const char* name) {
   const char* value = std::getenv(name);
@@ -76,27 +96,27 @@ std::string display_path(const std::string& path) {
   return !error && !relative.empty() && *relative.begin() != ".." ? relative.string() : path;
 }
 
-std::string project_directory(const PreflightFlags& flags) {
-  return flags.directory.empty() ? "." : flags.directory;
+std::string project_directory(const PreflightRequest& request) {
+  return request.directory.empty() ? "." : request.directory;
 }
 
-void read_config(const PreflightFlags& flags, PreflightInput& input) {
-  std::string path = flags.config_path;
-  if (!path.empty() && fs::path(path).is_relative() && !flags.directory.empty()) {
-    path = (fs::path(flags.directory) / path).string();  // wrangler resolves it from there
+void read_config(const PreflightRequest& request, PreflightInput& input) {
+  std::string path = request.config_path;
+  if (!path.empty() && fs::path(path).is_relative() && !request.directory.empty()) {
+    path = (fs::path(request.directory) / path).string();  // wrangler resolves it from there
   }
   if (path.empty()) {
-    path = find_wrangler_config(project_directory(flags));
+    path = find_wrangler_config(project_directory(request));
   }
   if (path.empty()) {
     // Reading it says what it is instead ("it is a directory"): clearer than "none found".
-    path = find_unusable_wrangler_config(project_directory(flags));
+    path = find_unusable_wrangler_config(project_directory(request));
   }
-  input.searched_directory = project_directory(flags);
+  input.searched_directory = project_directory(request);
   if (path.empty()) {
     return;
   }
-  std::string environment = flags.environment;
+  std::string environment = request.environment;
   if (environment.empty()) {
     environment = env_value("CLOUDFLARE_ENV").value_or("");  // wrangler's --env default
   }
@@ -108,12 +128,12 @@ void read_config(const PreflightFlags& flags, PreflightInput& input) {
   }
 }
 
-void choose_databases(const PreflightFlags& flags, PreflightInput& input) {
-  if (flags.databases.empty()) {
+void choose_databases(const PreflightRequest& request, PreflightInput& input) {
+  if (request.databases.empty()) {
     input.databases = input.config ? input.config->d1_databases : input.databases;
     return;
   }
-  for (const std::string& name : flags.databases) {
+  for (const std::string& name : request.databases) {
     const D1DatabaseConfig* found = input.config ? input.config->find_d1(name) : nullptr;
     bool seen = found != nullptr && std::any_of(input.databases.begin(), input.databases.end(),
                                                 [&](const D1DatabaseConfig& db) {
@@ -130,39 +150,74 @@ void choose_databases(const PreflightFlags& flags, PreflightInput& input) {
   }
 }
 
-PreflightInput build_input(const PreflightFlags& flags, const std::string& token) {
+PreflightInput build_input(const PreflightRequest& request, const std::string& token) {
   PreflightInput input;
-  read_config(flags, input);
+  read_config(request, input);
   std::optional<std::string> raw_token = env_value("CLOUDFLARE_API_TOKEN");
   input.token = !raw_token      ? TokenPresence::unset
                 : token.empty() ? TokenPresence::empty
                                 : TokenPresence::set;
   input.token_problem = token_problem(token);
   input.fork_pull_request = fork_pull_request();
-  input.account = choose_account(flags.account_id, input.config ? &*input.config : nullptr,
+  input.account = choose_account(request.account_id, input.config ? &*input.config : nullptr,
                                  env_value("CLOUDFLARE_ACCOUNT_ID").value_or(""));
-  choose_databases(flags, input);
-  input.d1_write = flags.needs != "deploy" && !input.databases.empty();
-  input.workers_scripts = flags.needs != "migrate";
+  choose_databases(request, input);
+  input.d1_write = request.needs != PreflightNeeds::deploy && !input.databases.empty();
+  input.workers_scripts = request.needs != PreflightNeeds::migrate;
   return input;
 }
 
 milliseconds to_ms(double seconds) { return milliseconds(static_cast<long>(seconds * 1000)); }
 
+// The flags' strings, which CLI11 has checked, as the request's values.
+PreflightRequest request_from_flags(const PreflightFlags& flags) {
+  PreflightRequest request;
+  request.config_path = flags.config_path;
+  request.directory = flags.directory;
+  request.environment = flags.environment;
+  request.databases = flags.databases;
+  request.needs = flags.needs == "deploy"    ? PreflightNeeds::deploy
+                  : flags.needs == "migrate" ? PreflightNeeds::migrate
+                                             : PreflightNeeds::all;
+  request.format = flags.format == "json"     ? PreflightFormat::json
+                   : flags.format == "github" ? PreflightFormat::github
+                                              : PreflightFormat::text;
+  request.account_id = flags.account_id;
+  request.ca_file = flags.ca_file;
+  request.connect_timeout = to_ms(flags.connect_timeout_seconds);
+  request.request_timeout = to_ms(flags.timeout_seconds);
+  return request;
+}
+
+// What the step is about to do, as the checks it needs.
+PreflightRequest request_from_gate(const PreflightGate& gate) {
+  PreflightRequest request;
+  request.directory = gate.directory;
+  request.environment = gate.environment;
+  request.config_path = gate.config_path;
+  request.needs = gate.step == GateStep::migrate ? PreflightNeeds::migrate : PreflightNeeds::deploy;
+  if (gate.step == GateStep::migrate && !gate.database.empty()) {
+    request.databases = {gate.database};
+  }
+  request.format = gate.github ? PreflightFormat::github : PreflightFormat::text;
+  request.time_limit = gate.time_limit;
+  return request;
+}
+
 constexpr int k_signal_status_base = 128;  // the shell's 128 + signal
 
 // Runs preflight and writes the report to `out`; returns the exit status.
-int execute(const PreflightFlags& flags, std::ostream& out) {
+int execute(const PreflightRequest& request, std::ostream& out) {
   std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
-  PreflightInput input = build_input(flags, token);
+  PreflightInput input = build_input(request, token);
   Cancellation cancellation;
   HttpOptions options = http_options_from_environment();
   options.token = token;
-  options.ca_file = flags.ca_file;
-  options.connect_timeout = to_ms(flags.connect_timeout_seconds);
-  options.total_timeout = to_ms(flags.timeout_seconds);
-  if (flags.time_limit) {
-    options.deadline = std::chrono::steady_clock::now() + *flags.time_limit;
+  options.ca_file = request.ca_file;
+  options.connect_timeout = request.connect_timeout;
+  options.total_timeout = request.request_timeout;
+  if (request.time_limit) {
+    options.deadline = std::chrono::steady_clock::now() + *request.time_limit;
   }
   options.cancellation = &cancellation;
   Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
@@ -174,19 +229,19 @@ int execute(const PreflightFlags& flags, std::ostream& out) {
   {
     // SIGINT/SIGTERM end the requests in flight; the report then says what was found.
     CancelOnSignal cancel_on_signal(cancellation);
-    report = run_preflight(*api.value(), input);
+    report = run_preflight(*api.value(), input, builtin_catalogue());
   }
   // A server's non-JSON body is quoted in the details and need not be valid UTF-8.
   // Redacted before JSON escaping, which would hide a token with a quote or backslash.
-  std::string text = flags.format == "json" ? redacted_json_text(preflight_to_json(report)) + "\n"
-                                            : redact_secrets(preflight_to_text(report));
+  bool as_json = request.format == PreflightFormat::json;
+  std::string text = as_json ? redacted_json_text(preflight_to_json(report)) + "\n"
+                             : redact_secrets(preflight_to_text(report));
   text = scrub_secret(text, token);
-  if (flags.format == "github") {
+  if (request.format == PreflightFormat::github) {
     report_preflight_to_github(report, text, secret_values(), out);
   } else {
     // Outside any stop-commands window: no line of it may act on a runner.
-    out << (flags.format == "json" ? escape_json_for_log(text) : escape_log_lines(text))
-        << std::flush;
+    out << (as_json ? escape_json_for_log(text) : escape_log_lines(text)) << std::flush;
   }
   if (int signal = cancellation.signal()) {
     print_note("preflight was cancelled by signal " + std::to_string(signal) + "; exit status " +
@@ -231,65 +286,13 @@ CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
   return command;
 }
 
-int run_preflight_command(const PreflightFlags& flags) { return execute(flags, std::cout); }
-
-TokenState verify_token_from_environment(const std::string& account_id,
-                                         std::optional<milliseconds> time_left,
-                                         Cancellation* cancellation) {
-  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
-  TokenState state;
-  if (token.empty()) {
-    state.detail = "CLOUDFLARE_API_TOKEN is not set or empty";
-    return state;
-  }
-  HttpOptions options = http_options_from_environment();
-  options.token = token;
-  if (time_left) {
-    options.deadline = std::chrono::steady_clock::now() + *time_left;
-  }
-  options.cancellation = cancellation;
-  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
-  if (!api) {
-    state.detail = scrub_secret(api.error().message(), token);
-    return state;
-  }
-  return verify_token(*api.value(), account_id);
-}
-
-std::string explain_token_state(const TokenState& state) {
-  switch (state.status) {
-    case TokenStatus::active:
-      return "The token is valid and active, so the 10000 means it lacks a permission this "
-             "request needs or is not scoped to this account.";
-    case TokenStatus::expired:
-      return "The token expired" + (state.expires_on.empty() ? "" : " on " + state.expires_on) +
-             ": that is why Cloudflare refused it.";
-    case TokenStatus::disabled:
-      return "The token is disabled: that is why Cloudflare refused it.";
-    case TokenStatus::invalid:
-      return "Cloudflare does not recognise the token (" + state.detail +
-             "): it was deleted, rolled, revoked or pasted incompletely.";
-    case TokenStatus::unknown:
-      break;
-  }
-  return "Could not verify the token (" + state.detail + "), so the 10000 stays ambiguous.";
+int run_preflight_command(const PreflightFlags& flags) {
+  return execute(request_from_flags(flags), std::cout);
 }
 
 std::optional<int> preflight_gate(const PreflightGate& gate) {
-  PreflightFlags flags;
-  flags.directory = gate.directory;
-  flags.environment = gate.environment;
-  flags.config_path = gate.config_path;
-  flags.needs = gate.step == GateStep::migrate ? "migrate" : "deploy";
-  if (gate.step == GateStep::migrate && !gate.database.empty()) {
-    flags.databases = {gate.database};
-  }
-  if (gate.github) {
-    flags.format = "github";
-  }
-  flags.time_limit = gate.time_limit;
   print_note("preflight: checking the token, the account and the D1 databases first");
-  int status = execute(flags, gate.github ? std::cout : std::cerr);
+  int status = execute(request_from_gate(gate), gate.github ? std::cout : std::cerr);
   if (status == static_cast<int>(ExitCode::success)) {
     return std::nullopt;
   }

@@ -8,9 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "cancellation.h"
-#include "preflight.h"
-
 namespace CLI {
 class App;
 }
@@ -28,7 +25,6 @@ struct PreflightFlags {
   double timeout_seconds = 15;         // --timeout, per request
   std::string directory;               // -C/--directory: the project's directory
   std::string account_id;              // --account-id; beats account_id and the environment
-  std::optional<std::chrono::milliseconds> time_limit;  // the gate's: no request outlasts it
 };
 
 /// Adds `preflight` to `app`, bound to `flags`; returns it so the caller can test parsed().
@@ -58,16 +54,5 @@ struct PreflightGate {
 /// status to stop with when a check failed or preflight could not run, or nullopt when the
 /// step may go on (could-not-check does not stop it).
 std::optional<int> preflight_gate(const PreflightGate& gate);
-
-/// verify_token with the token, base URL, CA file and proxies from the environment, for
-/// `run` after a 10000: tells a bad token from a missing permission. `unknown` (with why)
-/// when there is no token or the API cannot be asked. Every request ends within
-/// `time_left` (when set) and at once when `cancellation` (when given) is cancelled.
-TokenState verify_token_from_environment(const std::string& account_id,
-                                         std::optional<std::chrono::milliseconds> time_left = {},
-                                         Cancellation* cancellation = nullptr);
-
-/// One sentence on what a token state means for an ambiguous 10000 answer.
-std::string explain_token_state(const TokenState& state);
 
 }  // namespace cfdeploy

@@ -20,6 +20,7 @@
 #include "secrets.h"
 #include "step_report.h"
 #include "step_runner.h"
+#include "token_check.h"
 #include "workflow_commands.h"
 #include "wrangler_command.h"
 

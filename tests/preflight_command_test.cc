@@ -14,6 +14,7 @@
 #include "fake_cloudflare.h"
 #include "support/fixtures.h"
 #include "support/run_command.h"
+#include "support/scoped_env.h"
 
 namespace cfdeploy {
 namespace {
@@ -21,6 +22,7 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 using testing::CommandResult;
+using testing::ScopedEnv;
 
 const std::string k_token = "cfut_PreflightTokenValue0123456789abcdefGHIJ";
 const std::string k_account = "0123456789abcdef0123456789abcdef";
@@ -361,26 +363,6 @@ TEST(PreflightCommand, AConfigurationThatIsADirectoryIsNamedAsOne) {
       << result.out;
 }
 
-// Sets environment variables for one test and puts the old values back.
-class ScopedEnv {
-public:
-  explicit ScopedEnv(const std::vector<std::pair<std::string, std::string>>& values) {
-    for (const auto& [name, value] : values) {
-      const char* old = std::getenv(name.c_str());
-      m_old.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
-      setenv(name.c_str(), value.c_str(), 1);
-    }
-  }
-  ~ScopedEnv() {
-    for (const auto& [name, value] : m_old) {
-      value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
-    }
-  }
-
-private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> m_old;
-};
-
 TEST(PreflightCommand, GateStopsAMigrationTheTokenCannotWrite) {
   Project project;
   testing::FakeCloudflare fake(scenario(
@@ -442,24 +424,6 @@ TEST(PreflightCommand, GateLetsADeployGoOn) {
   for (const testing::RecordedRequest& request : fake.requests()) {
     EXPECT_NE(request.method, "POST") << "deploy needs no D1 write probe: " << request.path;
   }
-}
-
-TEST(PreflightCommand, VerifyingFromTheEnvironmentTellsAnExpiredTokenApart) {
-  testing::FakeCloudflare fake(scenario({token_rule("expired")}));
-  fake.start();
-  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()}, {"CLOUDFLARE_API_TOKEN", k_token}});
-  TokenState state = verify_token_from_environment(k_account);
-  EXPECT_EQ(state.status, TokenStatus::expired);
-  EXPECT_EQ(explain_token_state(state),
-            "The token expired on 2026-01-31T00:00:00Z: that is why Cloudflare refused it.");
-}
-
-TEST(PreflightCommand, VerifyingWithoutATokenIsUnknown) {
-  ScopedEnv env(
-      {{"CLOUDFLARE_API_TOKEN", " \n"}, {"CLOUDFLARE_API_BASE_URL", "http://127.0.0.1:1"}});
-  TokenState state = verify_token_from_environment(k_account);
-  EXPECT_EQ(state.status, TokenStatus::unknown);
-  EXPECT_NE(explain_token_state(state).find("stays ambiguous"), std::string::npos);
 }
 
 }  // namespace
