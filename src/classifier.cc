@@ -132,7 +132,7 @@ namespace {
 // Words that make a bare line worth a closer look (compared on their first
 // LineTrigger::k_width bytes, any case). The catalogue's own phrases are
 // added to these.
-constexpr std::array<std::string_view, 45> k_trigger_words = {
+constexpr std::array<std::string_view, 47> k_trigger_words = {
     "error:",      "error ",        "errors",    "[error",     "fatal ",    "failed",
     "failure",     "exit c",        "exited",    "elifecycle", "code: ",    "[code:",
     "\"code\"",    "code\\\"",      "code 1",    "code 2",     "code 3",    "code 4",
@@ -140,7 +140,7 @@ constexpr std::array<std::string_view, 45> k_trigger_words = {
     "econnreset",  "econnrefused",  "etimedout", "enotfound",  "eai_again", "und_err_",
     "certificate", "_cert_",        "upstream",  "malformed",  "<title",    "<html",
     "bad gateway", "unavailable",   "time-out",  "timed out",  "cf api",    "could not",
-    "no matching", "compatibility", "npm err"};
+    "no matching", "compatibility", "npm err",   "attempt",    "retrying"};
 
 // Words too common in a healthy log to be worth a closer look.
 constexpr std::array<std::string_view, 46> k_common_words = {
@@ -294,6 +294,29 @@ bool is_failure_signal(std::string_view line) {
          starts_with(line, "npm ERR!") || starts_with(line, "npm error");
 }
 
+// A retry loop (a wrapper script, nick-fields/retry, wretry.action, a
+// migration loop) saying it starts another attempt.
+bool announces_retry(std::string_view line) {
+  return contains_lower(line, "attempt") || contains_lower(line, "retrying");
+}
+
+// The lines wrangler prints last when a command succeeded. Only looked for
+// after a retry, so they cost nothing on a log without one.
+constexpr std::array<std::string_view, 6> k_success_lines = {
+    "Deployment complete!",                // pages deploy
+    "Current Version ID:",                 // deploy, wrangler 3 and 4
+    "Success: Deploy command completed",   // Workers Builds
+    "Success: Your site was deployed!",    // Pages builds
+    "Successfully published your script",  // wrangler 1
+    "No migrations to apply!",             // d1 migrations apply
+};
+
+bool is_success_line(std::string_view raw) {
+  return std::any_of(k_success_lines.begin(), k_success_lines.end(), [&](std::string_view done) {
+    return raw.find(done) != std::string_view::npos;
+  });
+}
+
 bool looks_like_error(std::string_view line) {
   return contains_lower(line, "error") || contains_lower(line, "failed") ||
          contains_lower(line, "fatal") || starts_with(line, "\xE2\x9C\x98");  // ✘
@@ -388,6 +411,10 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   if (m_known_failed && !raw_line.empty()) {
     m_last_line.assign(raw_line.substr(0, k_max_evidence));
   }
+  if (m_retry_line != 0 && is_success_line(raw_line)) {
+    m_success_line = m_line;
+    m_retry_before_success = m_retry_line;
+  }
   // Lines that need a closer look anyway are tested for words after
   // cleaning, when they are shorter; most lines are tested here and left.
   bool closer_look = block.open || !m_carried_code.empty() || may_start_something(raw_line);
@@ -447,6 +474,9 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
     m_carried_code = std::string(line.substr(0, k_max_block_text));
     return;
   }
+  if (announces_retry(line)) {
+    m_retry_line = m_line;
+  }
   if (is_failure_signal(line)) {
     remember_failure_signal(line);
     return;
@@ -495,7 +525,10 @@ bool Classifier::read_bare_codes(std::string_view line) {
     block.codes = {code};
     Finding finding = explain_block(block);
     if (finding.entry->failure_class != FailureClass::unknown) {
+      // The deciding code first, as in a box; the line's others after it.
       finding.codes = codes;
+      auto deciding = std::find(finding.codes.begin(), finding.codes.end(), code);
+      std::rotate(finding.codes.begin(), deciding, deciding + 1);
       add_finding(std::move(finding));
       return true;
     }
@@ -755,6 +788,35 @@ bool recognised(const Finding& finding) {
 
 }  // namespace
 
+// A retry loop that ended well: wrangler's "done" line after a retry, and
+// every failure before that retry. A step known to have failed never is.
+bool Classifier::recovered_by_retry() const {
+  if (m_known_failed || m_success_line == 0) {
+    return false;
+  }
+  size_t last_failure = m_signal_line ? m_signal_line->line : 0;
+  for (const Finding& finding : m_findings) {
+    last_failure = std::max(last_failure, finding.line);
+  }
+  if (m_debug_status) {
+    last_failure = std::max(last_failure, m_debug_status->line);
+  }
+  return last_failure <= m_retry_before_success;
+}
+
+// The failures of the earlier attempts stay visible, as warnings.
+void Classifier::keep_as_recovered(Verdict& verdict) {
+  for (const Finding& finding : m_findings) {
+    if (verdict.warnings.size() >= k_max_warnings) {
+      break;
+    }
+    verdict.warnings.push_back(
+        Warning{finding.line, "An earlier attempt failed (a later one succeeded): " +
+                                  finding.evidence.substr(0, k_max_evidence)});
+  }
+  m_findings.clear();
+}
+
 Verdict Classifier::finish() {
   close_block(m_blocks[0]);
   close_block(m_blocks[1]);
@@ -773,6 +835,11 @@ Verdict Classifier::finish() {
   verdict.migrations_applied = m_applied_migrations.size();
   verdict.warnings = std::move(m_warnings);
   verdict.others_dropped = m_findings_dropped;
+  if (recovered_by_retry()) {
+    keep_as_recovered(verdict);
+    verdict.others_dropped = 0;
+    return verdict;
+  }
   std::optional<Finding> fallback;
   if (m_findings.empty()) {
     fallback = failure_without_message();
