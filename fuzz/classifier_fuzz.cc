@@ -54,6 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   check(verdict.lines == lines, "every line is counted");
   check(verdict.ok == !verdict.primary.has_value(), "a failed verdict has a primary finding");
+  // A retry that recovered turns the earlier failures into warnings.
+  check(!verdict.ok || (verdict.others.empty() && verdict.others_dropped == 0),
+        "an ok verdict lists no errors");
   check(verdict.others.size() < Classifier::k_max_findings, "findings are capped");
   check(verdict.warnings.size() <= Classifier::k_max_warnings, "warnings are capped");
   check(verdict.migrations_applied <= Classifier::k_max_migrations, "migrations are capped");

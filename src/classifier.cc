@@ -2,118 +2,19 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "error_facts.h"
+#include "line_kinds.h"
 #include "log_text.h"
+#include "trigger_words.h"
 
 namespace cfdeploy {
 namespace {
 
-struct BoxHeader {
-  std::string_view headline;
-  bool warning = false;
-};
-
-struct BoxMarker {
-  std::string_view text;
-  bool warning;
-};
-
-// wrangler's box labels. The icon before them varies ("✘" on Linux and
-// macOS, "X" on Windows, mojibake under a wrong code page, "Error: ✘" when
-// wrangler-action re-prints the box), so the label is found anywhere.
-constexpr std::array<BoxMarker, 2> k_box_markers = {{
-    {"[ERROR]", false},
-    {"[WARNING]", true},
-}};
-
-constexpr std::string_view k_failed_mark = "\xE2\x9D\x8C";   // ❌
-constexpr std::string_view k_applied_mark = "\xE2\x9C\x85";  // ✅
-constexpr std::string_view k_table_bar = "\xE2\x94\x82";     // │
-// The table bar's position from `from`, or npos. It searches for the bar's
-// last byte with memchr: its first two bytes also start every border
-// character and many other symbols, which makes a plain find() slow here.
-size_t find_bar(std::string_view line, size_t from = 0) {
-  const char* begin = line.data();
-  const char* end = begin + line.size();
-  for (const char* p = begin + std::max<size_t>(from, 2); p < end; ++p) {
-    p = static_cast<const char*>(std::memchr(p, k_table_bar[2], static_cast<size_t>(end - p)));
-    if (p == nullptr) {
-      return std::string_view::npos;
-    }
-    auto at = static_cast<size_t>(p - begin) - 2;
-    if (at >= from && p[-2] == k_table_bar[0] && p[-1] == k_table_bar[1]) {
-      return at;
-    }
-  }
-  return std::string_view::npos;
-}
-
-constexpr std::string_view k_wrapper_start = "Migration ";
-constexpr std::string_view k_wrapper_end = " failed with the following errors";
 constexpr size_t k_max_blank_lines_in_box = 3;
 constexpr std::string_view k_d1_path = "/d1/";
-
-// Outside a box, only a box header ("[ERROR]", "[WARNING]") or a row of the
-// migrations table ("│") can matter; most lines are neither, and skipping
-// them before any copying keeps classification as fast as the pipe. This runs
-// on every line, so it searches with memchr rather than a loop over bytes.
-bool may_start_something(std::string_view raw) {
-  if (raw.empty()) {
-    return false;
-  }
-  const char* begin = raw.data();
-  const char* end = begin + raw.size();
-  // A "[" that only opens a colour sequence ("\x1b[2m") or a runner
-  // command ("##[group]") starts nothing.
-  for (const char* p = begin; p < end; ++p) {
-    p = static_cast<const char*>(std::memchr(p, '[', static_cast<size_t>(end - p)));
-    if (p == nullptr) {
-      break;
-    }
-    if (p == begin || (p[-1] != '\x1b' && p[-1] != '#')) {
-      return true;
-    }
-  }
-  // Look for the bar's last byte: its first two also start every border character.
-  for (const char* p = begin + 2; p < end; ++p) {
-    p = static_cast<const char*>(std::memchr(p, k_table_bar[2], static_cast<size_t>(end - p)));
-    if (p == nullptr) {
-      return false;
-    }
-    if (p[-2] == k_table_bar[0] && p[-1] == k_table_bar[1]) {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::optional<BoxHeader> box_header(std::string_view line) {
-  for (const BoxMarker& marker : k_box_markers) {
-    size_t at = line.find(marker.text);
-    if (at != std::string_view::npos) {
-      return BoxHeader{trim_left(line.substr(at + marker.text.size())), marker.warning};
-    }
-  }
-  return std::nullopt;
-}
-
-// "Migration 0002_broken.sql failed with the following errors:" → "0002_broken.sql".
-std::optional<std::string> wrapped_migration(std::string_view headline) {
-  size_t end = headline.find(k_wrapper_end);
-  if (headline.substr(0, k_wrapper_start.size()) != k_wrapper_start || end == std::string::npos) {
-    return std::nullopt;
-  }
-  std::string_view name = headline.substr(k_wrapper_start.size(), end - k_wrapper_start.size());
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-    name = name.substr(1, name.size() - 2);
-  }
-  return std::string(name);
-}
-
-constexpr std::string_view k_code_marker = "[code:";
 constexpr size_t k_max_codes = 16;
+constexpr size_t k_max_evidence = 500;
 
 void append_capped(std::string& text, std::string_view more, size_t cap) {
   if (text.size() >= cap) {
@@ -127,258 +28,6 @@ void append_capped(std::string& text, std::string_view more, size_t cap) {
 
 }  // namespace
 
-namespace {
-
-// Words that make a bare line worth a closer look (compared on their first
-// LineTrigger::k_width bytes, any case). The catalogue's own phrases are
-// added to these.
-constexpr std::array<std::string_view, 45> k_trigger_words = {
-    "error:",      "error ",        "errors",    "[error",     "fatal ",    "failed",
-    "failure",     "exit c",        "exited",    "elifecycle", "code: ",    "[code:",
-    "\"code\"",    "code\\\"",      "code 1",    "code 2",     "code 3",    "code 4",
-    "code 5",      "code 6",        "code 7",    "code 8",     "code 9",    "aggregateerror",
-    "econnreset",  "econnrefused",  "etimedout", "enotfound",  "eai_again", "und_err_",
-    "certificate", "_cert_",        "upstream",  "malformed",  "<title",    "<html",
-    "bad gateway", "unavailable",   "time-out",  "timed out",  "cf api",    "could not",
-    "no matching", "compatibility", "npm err"};
-
-// Words too common in a healthy log to be worth a closer look.
-constexpr std::array<std::string_view, 46> k_common_words = {
-    "wrangler", "worker",   "workers",   "cloudflare",
-    "please",   "database", "account",   "configuration",
-    "request",  "project",  "command",   "execute",
-    "version",  "update",   "following", "specified",
-    "should",   "cannot",   "available", "deploy",
-    "secret",   "binding",  "namespace", "value",
-    "the",      "to",       "and",       "that",
-    "for",      "with",     "not",       "are",
-    "was",      "you",      "your",      "this",
-    "from",     "has",      "have",      "be",
-    "in",       "of",       "on",        "is",
-    "it",       "an"};
-
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// How much a word says about an error: its length, or 1 for a word a
-// healthy log uses all the time ("database", "database_id").
-size_t word_weight(std::string_view word) {
-  bool common = std::any_of(k_common_words.begin(), k_common_words.end(), [&](std::string_view c) {
-    return word.size() >= c.size() && contains_lower(word.substr(0, c.size()), c) &&
-           (word.size() == c.size() || !is_word_char(c.back()) || word[c.size()] == '_');
-  });
-  return common ? 1 : word.size();
-}
-
-// Lines wrangler prints on every healthy run; a phrase's window must not
-// occur in them, or every run would pay for a closer look at them.
-constexpr std::array<std::string_view, 12> k_healthy_lines = {
-    "Using fallback value in non-interactive context: yes",
-    "Executing on remote database",
-    "To execute on your local development database, remove the --remote flag",
-    "Your database may not be available to serve requests during the migration, continue?",
-    "About to apply 2 migration(s)",
-    "Total Upload: 0.26 KiB / gzip: 0.21 KiB",
-    "Your Worker has access to the following bindings:",
-    "Uploaded lab-worker (0.19 sec)",
-    "Deployed lab-worker triggers (0.06 sec)",
-    "Current Version ID:",
-    "No migrations to apply!",
-    "Successfully created tag"};
-
-bool in_healthy_line(std::string_view window) {
-  std::string lower(window);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-  return std::any_of(k_healthy_lines.begin(), k_healthy_lines.end(),
-                     [&](std::string_view line) { return contains_lower(line, lower); });
-}
-
-// The part of a catalogue phrase a healthy log is least likely to hold. Two
-// words side by side are much rarer than either word, so the window
-// crosses the gap between the weightiest pair of words ("ers-sp" from
-// "Workers-specific") that a healthy run does not print; without such a
-// pair, the phrase's own start.
-std::string_view rare_part(std::string_view phrase) {
-  constexpr size_t k_before_gap = 3;
-  struct Candidate {
-    size_t start;
-    size_t weight;
-  };
-  std::vector<Candidate> candidates;
-  size_t previous_start = 0;
-  size_t previous_size = 0;
-  size_t previous_weight = 0;
-  for (size_t i = 0; i < phrase.size();) {
-    size_t end = i;
-    while (end < phrase.size() && is_word_char(phrase[end])) {
-      ++end;
-    }
-    std::string_view word = phrase.substr(i, end - i);
-    size_t weight = word_weight(word);
-    if (previous_size >= k_before_gap && word.size() >= k_before_gap) {
-      candidates.push_back(
-          Candidate{previous_start + previous_size - k_before_gap, previous_weight + weight});
-    }
-    previous_start = i;
-    previous_size = word.size();
-    previous_weight = weight;
-    i = end + 1;
-  }
-  // The weightiest first; among equals, the later pair.
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.weight >= b.weight; });
-  for (const Candidate& candidate : candidates) {
-    std::string_view window = phrase.substr(candidate.start, LineTrigger::k_width);
-    if (window.size() == LineTrigger::k_width && !in_healthy_line(window)) {
-      return phrase.substr(candidate.start);
-    }
-  }
-  return phrase;
-}
-
-constexpr unsigned k_signal_word = 1;  // from k_trigger_words
-constexpr unsigned k_phrase_word = 2;  // from a catalogue phrase
-
-std::vector<TriggerWord> trigger_words(const Catalogue& catalogue) {
-  std::vector<TriggerWord> words;
-  words.reserve(k_trigger_words.size());
-  for (std::string_view word : k_trigger_words) {
-    words.push_back(TriggerWord{word, k_signal_word});
-  }
-  for (const CatalogueEntry& entry : catalogue.entries()) {
-    for (const std::string& phrase : entry.match) {
-      words.push_back(TriggerWord{rare_part(phrase), k_phrase_word});
-    }
-  }
-  return words;
-}
-
-bool starts_with(std::string_view text, std::string_view start) {
-  return text.substr(0, start.size()) == start;
-}
-
-bool starts_with_lower(std::string_view text, std::string_view lower_start) {
-  return text.size() >= lower_start.size() &&
-         contains_lower(text.substr(0, lower_start.size()), lower_start);
-}
-
-// The non-zero number after `marker`, e.g. "exit code 1" → true.
-bool nonzero_after(std::string_view line, std::string_view marker) {
-  size_t at = line.find(marker);
-  if (at == std::string_view::npos) {
-    return false;
-  }
-  std::string_view rest = trim_left(line.substr(at + marker.size()));
-  if (!rest.empty() && (rest[0] == ':' || rest[0] == '(')) {
-    rest = trim_left(rest.substr(1));
-  }
-  size_t digits = 0;
-  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') {
-    ++digits;
-  }
-  return digits > 0 && rest.substr(0, digits).find_first_not_of('0') != std::string_view::npos;
-}
-
-// A line that says the step failed without saying why: npm, pnpm, yarn,
-// the runner, wrangler-action, docker compose, dashboard builds.
-bool is_failure_signal(std::string_view line) {
-  return line.find("ELIFECYCLE") != std::string_view::npos ||
-         line.find("ERR_PNPM_") != std::string_view::npos ||
-         line.find("Command failed with exit code") != std::string_view::npos ||
-         nonzero_after(line, "exit code") || nonzero_after(line, "exited with code") ||
-         nonzero_after(line, "exited") ||
-         line.find("failed with exit code") != std::string_view::npos ||
-         line.find("Action failed") != std::string_view::npos || starts_with(line, "Failed:") ||
-         starts_with(line, "npm ERR!") || starts_with(line, "npm error");
-}
-
-bool looks_like_error(std::string_view line) {
-  return contains_lower(line, "error") || contains_lower(line, "failed") ||
-         contains_lower(line, "fatal") || starts_with(line, "\xE2\x9C\x98");  // ✘
-}
-
-// Lines that report something that went wrong and was survived.
-bool is_warning_line(std::string_view line) {
-  return starts_with_lower(line, "warn") || starts_with_lower(line, "npm warn") ||
-         starts_with(line, "\xE2\x96\xB2") || starts_with_lower(line, "retrying") ||
-         contains_lower(line, "will retry") || contains_lower(line, "retrying in");
-}
-
-// A row of a table wrangler prints (query results, migration lists): data,
-// not an error, whatever words it holds.
-bool is_table_row(std::string_view line) {
-  size_t first = find_bar(line);
-  return first != std::string_view::npos &&
-         find_bar(line, first + k_table_bar.size()) != std::string_view::npos;
-}
-
-// Data that merely mentions a code: an SQL statement, a row of a query's
-// result table, or a successful API answer.
-bool mentions_code_as_data(std::string_view line) {
-  if (find_bar(line) != std::string_view::npos) {
-    return true;
-  }
-  size_t marker = line.find(k_code_marker);
-  if (marker != std::string_view::npos &&
-      line.find_first_of(");", marker) != std::string_view::npos) {
-    return true;
-  }
-  return line.find("\"success\":true") != std::string_view::npos ||
-         line.find("\"success\": true") != std::string_view::npos ||
-         line.find(R"(\"success\":true)") != std::string_view::npos;
-}
-
-// "-- START CF API RESPONSE: Bad Gateway 502" → 502.
-std::optional<int> debug_response_status(std::string_view line) {
-  if (line.find("START CF API RESPONSE") == std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::string_view text = trim_right(line);
-  size_t digits = text.size();
-  while (digits > 0 && text[digits - 1] >= '0' && text[digits - 1] <= '9') {
-    --digits;
-  }
-  if (text.size() - digits != 3) {
-    return std::nullopt;
-  }
-  return std::stoi(std::string(text.substr(digits)));
-}
-
-// "src/index.ts:1:19" from esbuild's "    src/index.ts:1:19:" note or an old
-// "src/index.ts:1:19: ERROR: ..." line.
-std::string source_location(std::string_view line) {
-  std::string_view text = trim_left(line);
-  size_t colon = text.find(':');
-  if (colon == 0 || colon == std::string_view::npos || colon > 200) {
-    return {};
-  }
-  std::string_view path = text.substr(0, colon);
-  if (path.find(' ') != std::string_view::npos || path.find('.') == std::string_view::npos) {
-    return {};
-  }
-  size_t pos = colon + 1;
-  size_t numbers = 0;
-  while (numbers < 2 && pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      ++pos;
-    }
-    ++numbers;
-    if (pos < text.size() && text[pos] == ':' && numbers < 2) {
-      ++pos;
-    }
-  }
-  if (numbers == 0) {
-    return {};
-  }
-  return std::string(text.substr(0, pos));
-}
-
-constexpr size_t k_max_evidence = 500;
-
-}  // namespace
-
 Classifier::Classifier(const Catalogue& catalogue)
     : m_catalogue(catalogue), m_trigger(trigger_words(catalogue)) {}
 
@@ -387,6 +36,10 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   Block& block = m_blocks[static_cast<int>(stream)];
   if (m_known_failed && !raw_line.empty()) {
     m_last_line.assign(raw_line.substr(0, k_max_evidence));
+  }
+  if (m_retry_line != 0 && is_success_line(raw_line)) {
+    m_success_line = m_line;
+    m_retry_before_success = m_retry_line;
   }
   // Lines that need a closer look anyway are tested for words after
   // cleaning, when they are shorter; most lines are tested here and left.
@@ -447,6 +100,9 @@ void Classifier::read_bare_line(std::string_view line, bool may_hold_phrase) {
     m_carried_code = std::string(line.substr(0, k_max_block_text));
     return;
   }
+  if (announces_retry(line)) {
+    m_retry_line = m_line;
+  }
   if (is_failure_signal(line)) {
     remember_failure_signal(line);
     return;
@@ -495,7 +151,10 @@ bool Classifier::read_bare_codes(std::string_view line) {
     block.codes = {code};
     Finding finding = explain_block(block);
     if (finding.entry->failure_class != FailureClass::unknown) {
+      // The deciding code first, as in a box; the line's others after it.
       finding.codes = codes;
+      auto deciding = std::find(finding.codes.begin(), finding.codes.end(), code);
+      std::rotate(finding.codes.begin(), deciding, deciding + 1);
       add_finding(std::move(finding));
       return true;
     }
@@ -755,6 +414,35 @@ bool recognised(const Finding& finding) {
 
 }  // namespace
 
+// A retry loop that ended well: wrangler's "done" line after a retry, and
+// every failure before that retry. A step known to have failed never is.
+bool Classifier::recovered_by_retry() const {
+  if (m_known_failed || m_success_line == 0) {
+    return false;
+  }
+  size_t last_failure = m_signal_line ? m_signal_line->line : 0;
+  for (const Finding& finding : m_findings) {
+    last_failure = std::max(last_failure, finding.line);
+  }
+  if (m_debug_status) {
+    last_failure = std::max(last_failure, m_debug_status->line);
+  }
+  return last_failure <= m_retry_before_success;
+}
+
+// The failures of the earlier attempts stay visible, as warnings.
+void Classifier::keep_as_recovered(Verdict& verdict) {
+  for (const Finding& finding : m_findings) {
+    if (verdict.warnings.size() >= k_max_warnings) {
+      break;
+    }
+    verdict.warnings.push_back(
+        Warning{finding.line, "An earlier attempt failed (a later one succeeded): " +
+                                  finding.evidence.substr(0, k_max_evidence)});
+  }
+  m_findings.clear();
+}
+
 Verdict Classifier::finish() {
   close_block(m_blocks[0]);
   close_block(m_blocks[1]);
@@ -773,6 +461,11 @@ Verdict Classifier::finish() {
   verdict.migrations_applied = m_applied_migrations.size();
   verdict.warnings = std::move(m_warnings);
   verdict.others_dropped = m_findings_dropped;
+  if (recovered_by_retry()) {
+    keep_as_recovered(verdict);
+    verdict.others_dropped = 0;
+    return verdict;
+  }
   std::optional<Finding> fallback;
   if (m_findings.empty()) {
     fallback = failure_without_message();

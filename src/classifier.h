@@ -114,6 +114,8 @@ private:
   void remember_error_line(std::string_view line);
   void remember_failure_signal(std::string_view line);
   std::optional<Finding> failure_without_message();
+  bool recovered_by_retry() const;
+  void keep_as_recovered(Verdict& verdict);
 
   const Catalogue& m_catalogue;
   LineTrigger m_trigger;
@@ -124,6 +126,9 @@ private:
   std::optional<Seen> m_signal_line;      // the last failure signal
   std::optional<Finding> m_debug_status;  // a 5xx in a "START CF API RESPONSE" block
   std::string m_last_line;                // for --failed, when nothing else is left
+  size_t m_retry_line = 0;                // the last line announcing another attempt
+  size_t m_success_line = 0;              // the last "deployed" line after a retry
+  size_t m_retry_before_success = 0;      // the last retry line before that one
   Block m_blocks[2];
   std::string m_clean;
   size_t m_line = 0;

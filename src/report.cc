@@ -65,7 +65,7 @@ std::string describe(const Finding& finding) {
 void write_success(std::ostream& out, const Verdict& verdict, const Painter& paint) {
   out << paint.green("No failure found") << " in " << verdict.lines << " lines of output.\n";
   if (!verdict.warnings.empty()) {
-    out << "wrangler printed " << verdict.warnings.size() << " warning(s); the first, on line "
+    out << "The log shows " << verdict.warnings.size() << " warning(s); the first, on line "
         << verdict.warnings.front().line << ": " << verdict.warnings.front().text << "\n";
   }
 }

@@ -110,6 +110,30 @@ TEST(Catalogue, TheSameCodeMeansDifferentThingsPerProduct) {
             lookup(10007, "/accounts/a/workers/services/w", "script not found"));
 }
 
+TEST(Catalogue, AFullD1DatabaseIsAQuotaNotAServerError) {
+  EXPECT_EQ(lookup(7500, "/accounts/a/d1/database/b/query",
+                   "D1_ERROR: Exceeded maximum DB size [code: 7500]")
+                ->id,
+            "d1-database-size-limit");
+  EXPECT_EQ(class_for(7500, "/accounts/a/d1/database/b/query",
+                      "D1_ERROR: Exceeded maximum DB size [code: 7500]"),
+            "quota");
+  EXPECT_FALSE(
+      lookup(7500, "/accounts/a/d1/database/b/query", "Exceeded maximum DB size")->retryable);
+}
+
+TEST(Catalogue, AMissingBucketOfAWorkerBindingIsNotFound) {
+  for (const char* message : {"workers.api.error.bucket_not_found",
+                              "R2 bucket 'r2cache' not found. Please use a different name and "
+                              "try again."}) {
+    EXPECT_EQ(lookup(10085, "/accounts/a/workers/scripts/w", message)->id,
+              "workers-binding-bucket-not-found")
+        << message;
+  }
+  EXPECT_EQ(class_for(10085, "/accounts/a/workers/scripts/w", "workers.api.error.bucket_not_found"),
+            "not_found");
+}
+
 TEST(Catalogue, MalformedResponsesAreClassifiedByStatus) {
   EXPECT_EQ(class_for(std::nullopt, "/accounts/a/d1/database/b/query",
                       "Received a malformed response from the API", 429),
@@ -117,6 +141,25 @@ TEST(Catalogue, MalformedResponsesAreClassifiedByStatus) {
   EXPECT_EQ(class_for(std::nullopt, "/accounts/a/d1/database/b/query",
                       "Received a malformed response from the API", 502),
             "transient");
+}
+
+TEST(Catalogue, WranglerOnesInvalidUserConfigurationIsAuthentication) {
+  for (const char* message :
+       {"Error: Your user configuration is invalid, please run wrangler config and enter a new set "
+        "of credentials.",
+        "Error: Your user configuration is invalid, please run wrangler login or wrangler config "
+        "and enter a new set of credentials."}) {
+    EXPECT_EQ(lookup(std::nullopt, "", message)->id, "auth-wrangler1-user-config-invalid")
+        << message;
+  }
+}
+
+TEST(Catalogue, TheWorkersDevOnboardingBoxIsAnAccountSetupStep) {
+  const char* message =
+      "You can either deploy your worker to one or more routes by specifying them in your "
+      "wrangler.toml file, or register a workers.dev subdomain here:";
+  EXPECT_EQ(lookup(std::nullopt, "", message)->id, "account-workers-subdomain-missing");
+  EXPECT_EQ(class_for(std::nullopt, "", message), "account");
 }
 
 TEST(Catalogue, WranglerMessagesWithoutACode) {

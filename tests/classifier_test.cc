@@ -328,6 +328,13 @@ TEST(Classifier, TheFirstKnownCodeOfALineWithTwoDecides) {
   EXPECT_EQ(verdict.primary->codes, (std::vector<int>{6003, 6111}));
 }
 
+TEST(Classifier, AnUnknownFirstCodeOnALineFollowsTheCodeThatDecides) {
+  Verdict verdict = classify("Something odd [code: 20000] Authentication error [code: 10000]\n");
+  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(verdict.primary->code, 10000);
+  EXPECT_EQ(verdict.primary->codes, (std::vector<int>{10000, 20000}));
+}
+
 TEST(Classifier, CodesInDataAreNotFindings) {
   EXPECT_TRUE(classify("{\"success\":true,\"errors\":[],\"messages\":[{\"code\":10000,"
                        "\"message\":\"This API Token is valid and active\"}]}\n")
@@ -430,6 +437,41 @@ TEST(Classifier, AStepKnownToHaveFailedIsNeverOk) {
   EXPECT_FALSE(verdict.ok);
   EXPECT_EQ(class_of(verdict), "unknown");
   EXPECT_EQ(verdict.primary->evidence, "Uploaded lab-worker (0.19 sec)");
+}
+
+TEST(Classifier, ARetryThatSucceededIsOkAndKeepsTheEarlierFailureAsAWarning) {
+  std::string log =
+      "==> deploy attempt 1/3\n"
+      "\xE2\x9C\x98 [ERROR] Received a malformed response from the API\n"
+      "==> attempt 1 failed, retrying in 10s\n"
+      "==> deploy attempt 2/3\n"
+      "\xE2\x9C\xA8 Success! Uploaded 4 files (84 already uploaded) (2.07 sec)\n"
+      "\xE2\x9C\xA8 Deployment complete! Take a peek over at https://1a2b.site.pages.dev\n";
+  Verdict verdict = classify(with_timestamps(log));
+  EXPECT_TRUE(verdict.ok);
+  EXPECT_FALSE(verdict.primary);
+  EXPECT_TRUE(verdict.others.empty());
+  ASSERT_EQ(verdict.warnings.size(), 1u);
+  EXPECT_EQ(verdict.warnings[0].line, 2u);
+  EXPECT_NE(verdict.warnings[0].text.find("Received a malformed response"), std::string::npos);
+}
+
+TEST(Classifier, ARetryIsNotRecoveryUntilALaterAttemptSucceeds) {
+  std::string failed_twice =
+      "attempt 1/2\n" + k_incident + "\nRetrying in 5s\nattempt 2/2\n" + k_incident + "\n";
+  EXPECT_EQ(class_of(classify(failed_twice + "Current Version ID: 1234\n")), "authorization");
+  // The success line must follow the retry: a deploy that succeeded before the error is not.
+  EXPECT_EQ(class_of(classify("attempt 1/1\nCurrent Version ID: 1234\n" + k_incident + "\n")),
+            "authorization");
+  // A success without a retry in between does not undo an error.
+  EXPECT_EQ(class_of(classify(k_incident + "\nCurrent Version ID: 1234\n")), "authorization");
+  // A failure signal after the success line, e.g. another task of the run failing.
+  EXPECT_FALSE(classify(k_incident + "\nattempt 2\nCurrent Version ID: 1234\n"
+                                     " ELIFECYCLE  Command failed with exit code 1.\n")
+                   .ok);
+  std::string recovered = k_incident + "\nRetrying in 5s\nCurrent Version ID: 1234\n";
+  EXPECT_TRUE(classify(recovered).ok);
+  EXPECT_FALSE(classify_failed(recovered).ok);
 }
 
 TEST(Classifier, WeakEvidenceStaysUnknown) {

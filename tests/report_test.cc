@@ -72,6 +72,16 @@ TEST(Report, TextForSuccessSaysSo) {
   EXPECT_EQ(verdict_to_text(verdict, TextStyle{false}), "No failure found in 3 lines of output.\n");
 }
 
+TEST(Report, TextForSuccessNamesTheFirstWarningAndItsLine) {
+  Verdict verdict;
+  verdict.lines = 9;
+  verdict.warnings.push_back(Warning{2, "An earlier attempt failed (a later one succeeded): x"});
+  EXPECT_EQ(verdict_to_text(verdict, TextStyle{false}),
+            "No failure found in 9 lines of output.\n"
+            "The log shows 1 warning(s); the first, on line 2: An earlier attempt failed (a later "
+            "one succeeded): x\n");
+}
+
 TEST(Report, TextMentionsCutLines) {
   Verdict verdict;
   verdict.truncated_lines = 2;
