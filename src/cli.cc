@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "build_info.h"
 #include "catalogue_doc.h"
@@ -31,6 +33,24 @@ struct ExplainOptions {
 
 struct CodesOptions {
   std::string format = "md";
+};
+
+// The options of every subcommand, bound by CLI11 as it parses.
+struct CommandFlags {
+  RunFlags run;
+  WranglerFlags deploy;
+  MigrateFlags migrate;
+  PreflightFlags preflight;
+  ExplainOptions explain;
+  CodesOptions codes;
+};
+
+// One row per subcommand, in the order --help lists them.
+struct Command {
+  std::function<CLI::App*(CLI::App&)> add;  // registers it and its options
+  std::function<int()> run;                 // runs it once parsed
+  bool uses_token = false;                  // sends and masks the API token
+  bool passes_wrangler_args = false;        // wrangler's own options go after --
 };
 
 // Each diagnostic is one line, so the hint is a line of its own.
@@ -99,7 +119,7 @@ int run_codes(const CodesOptions& options) {
   return exit_with(ExitCode::success);
 }
 
-void add_explain(CLI::App& app, ExplainOptions& options) {
+CLI::App* add_explain(CLI::App& app, ExplainOptions& options) {
   CLI::App* explain = app.add_subcommand(
       "explain", "Classify a saved step log and say what to fix (reads standard input for '-')");
   explain->add_option("--format", options.format, "Output format")
@@ -109,13 +129,32 @@ void add_explain(CLI::App& app, ExplainOptions& options) {
                     "The step is known to have failed: never answer ok, say unknown when "
                     "nothing in the log is recognised");
   explain->add_option("file", options.file, "Log file, or '-' for standard input");
+  return explain;
 }
 
-void add_codes(CLI::App& app, CodesOptions& options) {
+CLI::App* add_codes(CLI::App& app, CodesOptions& options) {
   CLI::App* codes = app.add_subcommand("codes", "Print the catalogue of known failures");
   codes->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"md", "json"}))
       ->capture_default_str();
+  return codes;
+}
+
+std::vector<Command> command_table(CommandFlags& flags) {
+  return {
+      {[&](CLI::App& app) { return add_run_command(app, flags.run); },
+       [&] { return run_run_command(flags.run); }, true, false},
+      {[&](CLI::App& app) { return add_deploy_command(app, flags.deploy); },
+       [&] { return run_deploy_command(flags.deploy); }, true, true},
+      {[&](CLI::App& app) { return add_migrate_command(app, flags.migrate); },
+       [&] { return run_migrate_command(flags.migrate); }, true, true},
+      {[&](CLI::App& app) { return add_preflight_command(app, flags.preflight); },
+       [&] { return run_preflight_command(flags.preflight); }, true, false},
+      {[&](CLI::App& app) { return add_explain(app, flags.explain); },
+       [&] { return run_explain(flags.explain); }, false, false},
+      {[&](CLI::App& app) { return add_codes(app, flags.codes); },
+       [&] { return run_codes(flags.codes); }, false, false},
+  };
 }
 
 // CLI11 reports a mistyped command only as "A subcommand is required".
@@ -136,13 +175,13 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
 // CLI11 reports an unknown option only as "not expected", or not at all when a
 // required argument is also missing ("A subcommand is required", "database is
 // required"): the unknown option is the mistake to name.
-std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) {
+std::string parse_error_text(const CLI::App& app, const std::vector<Command>& commands,
+                             const std::vector<CLI::App*>& added, const CLI::ParseError& error) {
   for (const std::string& arg : app.remaining(true)) {
     if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
       std::string text = "unknown option '" + arg + "'";
-      for (const CLI::App* command : app.get_subcommands()) {
-        std::string name = command->get_name();
-        if (name == "deploy" || name == "migrate") {
+      for (size_t i = 0; i < commands.size(); ++i) {
+        if (commands[i].passes_wrangler_args && added[i]->parsed()) {
           text += "; wrangler's own options go after --";
         }
       }
@@ -159,14 +198,12 @@ int run_cli(int argc, char** argv) {
                "cfdeploy"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
-  ExplainOptions explain;
-  CodesOptions codes;
-  StepCommands steps;
-  add_step_commands(app, steps);
-  PreflightFlags preflight;
-  CLI::App* preflight_command = add_preflight_command(app, preflight);
-  add_explain(app, explain);
-  add_codes(app, codes);
+  CommandFlags flags;
+  std::vector<Command> commands = command_table(flags);
+  std::vector<CLI::App*> added;
+  for (const Command& command : commands) {
+    added.push_back(command.add(app));
+  }
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
     print_error(*problem);
     print_note(k_usage_hint);
@@ -178,25 +215,22 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(parse_error_text(app, e));
+    print_error(parse_error_text(app, commands, added, e));
     print_note(k_usage_hint);
     return exit_with(ExitCode::usage);
   }
-  if (std::optional<std::string> problem = short_secret_problem();
-      problem && !app.got_subcommand("explain") && !app.got_subcommand("codes")) {
-    print_error(*problem);  // these commands send and mask the token
-    return exit_with(ExitCode::usage);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (!added[i]->parsed()) {
+      continue;
+    }
+    if (std::optional<std::string> problem = short_secret_problem();
+        problem && commands[i].uses_token) {
+      print_error(*problem);  // these commands send and mask the token
+      return exit_with(ExitCode::usage);
+    }
+    return commands[i].run();
   }
-  if (app.got_subcommand("explain")) {
-    return run_explain(explain);
-  }
-  if (app.got_subcommand("codes")) {
-    return run_codes(codes);
-  }
-  if (preflight_command->parsed()) {
-    return run_preflight_command(preflight);
-  }
-  return run_step_command(steps);
+  return exit_with(ExitCode::usage);  // require_subcommand(1) lets none through
 }
 
 }  // namespace cfdeploy

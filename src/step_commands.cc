@@ -437,21 +437,41 @@ void add_wrangler_flags(CLI::App& command, WranglerFlags& flags) {
   command.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 
+// While a step runs: a reader that closed our stdout must not kill us before
+// the summary, the report and the GitHub files are written; failed writes are
+// reported instead. Children get the default back (posix_spawn's SETSIGDEF).
+// And a cancelled job's SIGTERM between two attempts must still end in a report.
+class StepSignals {
+  static bool ignore_sigpipe() {
+    // If it fails, a closed stdout stays fatal as before.
+    return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
+  }
+
+  // Members are made in order: SIGPIPE is ignored before the hold starts.
+  [[maybe_unused]] bool m_sigpipe_ignored = ignore_sigpipe();
+  SignalHold m_hold;
+};
+
 }  // namespace
 
-void add_step_commands(CLI::App& app, StepCommands& commands) {
-  commands.run = app.add_subcommand("run", "Run any command as a supervised step: run -- CMD ARGS");
-  add_step_flags(*commands.run, commands.run_flags.step);
-  commands.run->add_option("command", commands.run_flags.command, "The command, after --")
-      ->required();
+CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
+  CLI::App* run =
+      app.add_subcommand("run", "Run any command as a supervised step: run -- CMD ARGS");
+  add_step_flags(*run, flags.step);
+  run->add_option("command", flags.command, "The command, after --")->required();
+  return run;
+}
 
-  commands.deploy = app.add_subcommand("deploy", "Run `wrangler deploy` as a supervised step");
-  add_wrangler_flags(*commands.deploy, commands.deploy_flags);
+CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags) {
+  CLI::App* deploy = app.add_subcommand("deploy", "Run `wrangler deploy` as a supervised step");
+  add_wrangler_flags(*deploy, flags);
+  return deploy;
+}
 
-  commands.migrate = app.add_subcommand(
+CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
+  CLI::App* migrate = app.add_subcommand(
       "migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step");
-  MigrateFlags& migrate = commands.migrate_flags;
-  commands.migrate->add_option("database", migrate.database, "D1 database name or binding")
+  migrate->add_option("database", flags.database, "D1 database name or binding")
       ->required()
       ->check(CLI::Validator(
           [](const std::string& name) {
@@ -461,30 +481,27 @@ void add_step_commands(CLI::App& app, StepCommands& commands) {
                        : "";
           },
           "DATABASE"));
-  add_wrangler_flags(*commands.migrate, migrate.wrangler);
-  commands.migrate->add_flag("--local", migrate.local,
-                             "Apply to wrangler's local D1 instead of the remote database");
-  commands.migrate->add_flag("--check-local", migrate.check_local,
-                             "First apply to a throwaway local D1 and stop if that fails");
+  add_wrangler_flags(*migrate, flags.wrangler);
+  migrate->add_flag("--local", flags.local,
+                    "Apply to wrangler's local D1 instead of the remote database");
+  migrate->add_flag("--check-local", flags.check_local,
+                    "First apply to a throwaway local D1 and stop if that fails");
+  return migrate;
 }
 
-int run_step_command(const StepCommands& commands) {
-  // A reader that closed our stdout must not kill us before the summary, the
-  // report and the GitHub files are written; failed writes are reported
-  // instead. Children get the default back (posix_spawn's SETSIGDEF).
-  (void)std::signal(SIGPIPE, SIG_IGN);  // if it fails, a closed stdout stays fatal as before
-  // A cancelled job's SIGTERM between two attempts must still end in a report.
-  SignalHold hold;
-  if (commands.run->parsed()) {
-    return run_generic(commands.run_flags);
-  }
-  if (commands.deploy->parsed()) {
-    return run_deploy(commands.deploy_flags);
-  }
-  if (commands.migrate->parsed()) {
-    return run_migrate(commands.migrate_flags);
-  }
-  return -1;
+int run_run_command(const RunFlags& flags) {
+  StepSignals signals;
+  return run_generic(flags);
+}
+
+int run_deploy_command(const WranglerFlags& flags) {
+  StepSignals signals;
+  return run_deploy(flags);
+}
+
+int run_migrate_command(const MigrateFlags& flags) {
+  StepSignals signals;
+  return run_migrate(flags);
 }
 
 }  // namespace cfdeploy
