@@ -1,0 +1,216 @@
+#include "step_session.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "diagnostics.h"
+#include "preflight_command.h"
+#include "secrets.h"
+#include "step_report.h"
+#include "workflow_commands.h"
+
+namespace cfdeploy {
+namespace {
+
+using std::chrono::milliseconds;
+
+// After the step's deadline, how long our own summary and messages may still wait for
+// a reader that stopped reading.
+constexpr milliseconds k_output_grace{2000};
+
+void write_report(const std::string& path, const StepResult& result,
+                  const std::vector<std::string>& command) {
+  // The child's lines are quoted as they were, and need not be valid UTF-8.
+  std::string text = redacted_json_text(step_report_json(result, command)) + "\n";
+  errno = 0;
+  std::ofstream out(path, std::ios::trunc | std::ios::binary);
+  int failure = out ? 0 : errno;
+  out << text;
+  out.close();
+  if (!out && failure == 0) {
+    failure = errno;
+  }
+  if (!out) {
+    std::string reason = failure != 0 ? " (" + system_error_text(failure) + ")" : "";
+    print_warning("could not write the report to '" + path + "'" + reason +
+                  "; the step's result is above");
+  }
+}
+
+// "wrangler d1 migrations apply DB --remote": the command as a person names it.
+std::string step_label(const std::vector<std::string>& argv) {
+  std::string label;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
+    label += (i == 0 ? "" : " ") + word;
+  }
+  return label;
+}
+
+// Cloudflare answers 10000 both for a bad token and for a good one that
+// lacks a permission or belongs to another account: ask which it is, within
+// what is left of the step's --timeout, and stop asking at SIGINT/SIGTERM.
+void check_token_after_10000(StepResult& result, Deadline deadline) {
+  const std::optional<Finding>& primary = result.verdict.primary;
+  if (!primary || primary->code != 10000 || result.cancelled_by != 0) {
+    return;
+  }
+  std::optional<milliseconds> left = time_left(deadline);
+  const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
+  Cancellation cancellation;
+  TokenState state;
+  {
+    CancelOnSignal cancel_on_signal(cancellation);
+    state = verify_token_from_environment(account != nullptr ? account : "", left, &cancellation);
+  }
+  result.token_check = explain_token_state(state);
+  if (int signal = cancellation.signal()) {
+    result.cancelled_by = signal;
+    result.exit_code = 128 + signal;
+  }
+}
+
+}  // namespace
+
+std::optional<milliseconds> time_left(Deadline deadline) {
+  if (!deadline) {
+    return std::nullopt;
+  }
+  auto left =
+      std::chrono::duration_cast<milliseconds>(*deadline - std::chrono::steady_clock::now());
+  return std::max(milliseconds(0), left);
+}
+
+std::string temp_dir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
+StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settings)) {
+  std::cout.flush();  // from here on stdout is written through m_out
+  if (m_settings.deadline) {
+    set_output_deadline(*m_settings.deadline + k_output_grace);
+  }
+  if (m_settings.github) {
+    m_github.emplace(GithubReporter::from_environment(m_out));
+  }
+}
+
+StepSession::~StepSession() { set_output_deadline(std::nullopt); }
+
+StepResult StepSession::execute(const StepOptions& options) {
+  if (m_github) {
+    m_github->start_child_output(secret_values(m_settings.mask_account_id));
+  }
+  StepContext context = make_context();
+  Result<StepResult> result = run_step(options, context);
+  if (result) {
+    check_token_after_10000(result.value(), m_settings.deadline);
+  } else {
+    result = not_started_result(result.error(), builtin_catalogue());
+  }
+  // The summary quotes the child's error text: on GitHub it goes inside
+  // the stop-commands window, and elsewhere (--format text) it is escaped.
+  std::string summary = escape_log_lines(redact_secrets(step_summary_text(result.value())));
+  if (m_github) {
+    m_out << summary << std::flush;
+  } else {
+    (void)write_output(STDERR_FILENO, summary);
+  }
+  if (m_github) {
+    m_github->observe(Stream::out, summary);
+    m_github->finish_child_output();
+  }
+  warn_if_output_lost();
+  return std::move(result.value());
+}
+
+int StepSession::finish(const StepResult& result, const std::vector<std::string>& command) {
+  if (!m_settings.report_path.empty()) {
+    write_report(m_settings.report_path, result, command);
+  }
+  if (m_github) {
+    report_to_github(result, command);
+  }
+  return result.exit_code;
+}
+
+StepContext StepSession::make_context() {
+  return StepContext{
+      m_runner,
+      builtin_catalogue(),
+      [this](Stream stream, std::string_view bytes) {
+        // On GitHub both streams go to stdout: the runner reads our stdout
+        // and stderr on separate threads, so only stdout is reliably inside
+        // the stop-commands window. A reader that went away must not stop
+        // the step: keep classifying.
+        if (m_github) {
+          echo_to(STDOUT_FILENO, bytes);
+          m_github->observe(Stream::out, bytes);
+          return;
+        }
+        echo_to(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
+      },
+      [](const std::string& note) { print_note(note); },
+      [](milliseconds delay) { return interruptible_sleep(delay); },
+      [this]() { return m_uniform(m_random); },
+      temp_dir(),
+  };
+}
+
+// Blocks while a reader is slow, so the log gets every byte; but a reader that
+// stopped reading must not keep the step past its --timeout, so from the
+// deadline on, what it will not take is left out.
+void StepSession::echo_to(int fd, std::string_view bytes) {
+  WriteStatus status = write_until(fd, bytes, m_settings.deadline);
+  if (status == WriteStatus::failed && fd == STDOUT_FILENO && m_stdout_error == 0) {
+    m_stdout_error = errno;
+  }
+  if (status == WriteStatus::past_deadline) {
+    m_output_left_out = true;
+  }
+}
+
+// Said on stderr, which may still reach the log when stdout's reader is gone.
+void StepSession::warn_if_output_lost() {
+  if (m_output_left_out && !m_warned_output_left_out) {
+    m_warned_output_left_out = true;
+    print_warning(
+        "standard output's reader stopped reading, so the step's output from its "
+        "--timeout on was left out where the reader would not take it");
+  }
+  if (m_stdout_error == 0 && m_github && !m_out) {
+    m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
+  }
+  if (m_stdout_error == 0 || m_warned_output_lost) {
+    return;
+  }
+  m_warned_output_lost = true;
+  print_warning("could not write to standard output (" + system_error_text(m_stdout_error) +
+                "), so the log is missing the step's output from then on; the step still ran "
+                "to the end");
+}
+
+void StepSession::report_to_github(const StepResult& result,
+                                   const std::vector<std::string>& command) {
+  SummaryInput summary{step_label(command),     &result.verdict,  result.attempts.size(),
+                       result.duration,         result.exit_code, result.deployment_url,
+                       result.wrangler_version, result.retry_note};
+  StepOutputs outputs = outputs_for(result.verdict);
+  if (result.cancelled_by != 0) {
+    outputs.outcome = "cancelled";
+  }
+  outputs.attempts = result.attempts.size();
+  outputs.exit_code = result.exit_code;
+  outputs.deployment_url = result.deployment_url;
+  outputs.report_path = m_settings.report_path;
+  const char* workspace = std::getenv("GITHUB_WORKSPACE");
+  m_github->report(summary, outputs,
+                   project_locator(m_settings.directory, m_settings.environment,
+                                   workspace != nullptr ? workspace : ""));
+}
+
+}  // namespace cfdeploy
