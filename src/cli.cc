@@ -76,11 +76,7 @@ std::string version_text() {
 void report_explanation_to_github(const Verdict& verdict, const std::string& path) {
   GithubReporter reporter = GithubReporter::from_environment(std::cout);
   // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
-  reporter.start_child_output({});
-  std::string text = verdict_to_text(verdict, TextStyle{false});
-  std::cout << text;
-  reporter.observe(Stream::out, text);
-  reporter.finish_child_output();
+  reporter.print_quoted(verdict_to_text(verdict, TextStyle{false}), {});
   SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", ""};
   reporter.report(summary, outputs_for(verdict), {});
 }

@@ -286,6 +286,17 @@ void GithubReporter::finish_child_output() {
   m_stop_token.clear();
 }
 
+void GithubReporter::print_in_window(std::string_view text) {
+  m_out << text << std::flush;
+  observe(Stream::out, text);
+}
+
+void GithubReporter::print_quoted(std::string_view text, const std::vector<std::string>& secrets) {
+  start_child_output(secrets);
+  print_in_window(text);
+  finish_child_output();
+}
+
 void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outputs,
                             const Locator& locate) {
   annotate(build_annotations(*summary.verdict, locate));

@@ -71,6 +71,11 @@ public:
   /// Notes the child's bytes, so the resume token starts a line of its own.
   void observe(Stream stream, std::string_view bytes);
   void finish_child_output();
+  /// Prints `text` inside the window start_child_output() opened.
+  void print_in_window(std::string_view text);
+  /// Prints `text` inside a stop-commands window of its own, after masking
+  /// `secrets`: nothing in it can act on the runner.
+  void print_quoted(std::string_view text, const std::vector<std::string>& secrets);
 
   /// Annotations on `out`, outputs appended to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY.
   void report(const SummaryInput& summary, const StepOutputs& outputs, const Locator& locate);

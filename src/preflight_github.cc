@@ -103,10 +103,7 @@ std::string preflight_summary_markdown(const PreflightReport& report) {
 void report_preflight_to_github(const PreflightReport& report, const std::string& text,
                                 const std::vector<std::string>& secrets, std::ostream& out) {
   GithubReporter reporter = GithubReporter::from_environment(out);
-  reporter.start_child_output(secrets);
-  out << text;
-  reporter.observe(Stream::out, text);
-  reporter.finish_child_output();
+  reporter.print_quoted(text, secrets);
   reporter.annotate(preflight_annotations(report));
   const CheckResult* failed = first_failure(report);
   reporter.write_outputs({

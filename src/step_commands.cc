@@ -8,7 +8,6 @@
 
 #include "blank_text.h"
 #include "diagnostics.h"
-#include "github_report.h"
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
@@ -66,15 +65,12 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv, 
   return options;
 }
 
-bool reports_to_github(const StepFlags& flags) {
-  return flags.format == "github" || (flags.format == "auto" && running_on_github());
-}
-
 // `environment` is the wrangler --env, for finding lines in the configuration.
-SessionSettings session_settings(const StepFlags& flags, Deadline deadline,
+SessionSettings session_settings(const StepFlags& flags, ReportFormat format, Deadline deadline,
                                  std::string environment = "") {
-  return SessionSettings{reports_to_github(flags), flags.mask_account_id,  flags.report_path,
-                         flags.directory,          std::move(environment), deadline};
+  StepReportSettings report{format, flags.mask_account_id, flags.report_path, flags.directory,
+                            std::move(environment)};
+  return SessionSettings{std::move(report), deadline};
 }
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
@@ -92,33 +88,34 @@ std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
   return argv;
 }
 
-int run_generic(const RunFlags& flags) {
+int run_generic(const RunFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.step);
   StepOptions options = step_options(flags.step, flags.command, deadline);
-  StepSession session(session_settings(flags.step, deadline));
+  StepSession session(session_settings(flags.step, format, deadline));
   return session.finish(session.execute(options), options.argv);
 }
 
 // --preflight: the checks the step needs, before wrangler starts.
-std::optional<int> run_preflight_gate(const WranglerFlags& flags, GateStep step,
-                                      const std::string& database, Deadline deadline) {
+std::optional<int> run_preflight_gate(const WranglerFlags& flags, ReportFormat format,
+                                      GateStep step, const std::string& database,
+                                      Deadline deadline) {
   if (!flags.preflight) {
     return std::nullopt;
   }
-  PreflightGate gate{step, flags.step.directory,         flags.environment, database,
-                     "",   reports_to_github(flags.step)};
+  PreflightGate gate{step, flags.step.directory,          flags.environment, database,
+                     "",   format == ReportFormat::github};
   gate.time_limit = time_left(deadline);
   return preflight_gate(gate);
 }
 
-int run_deploy(const WranglerFlags& flags) {
+int run_deploy(const WranglerFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.step);
-  if (std::optional<int> stop = run_preflight_gate(flags, GateStep::deploy, "", deadline)) {
+  if (std::optional<int> stop = run_preflight_gate(flags, format, GateStep::deploy, "", deadline)) {
     return *stop;
   }
   StepOptions options = step_options(
       flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)), deadline);
-  StepSession session(session_settings(flags.step, deadline, flags.environment));
+  StepSession session(session_settings(flags.step, format, deadline, flags.environment));
   return session.finish(session.execute(options), options.argv);
 }
 
@@ -152,15 +149,16 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   return session.finish(result, options.argv);
 }
 
-int run_migrate(const MigrateFlags& flags) {
+int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.wrangler.step);
   if (!flags.local) {
-    if (std::optional<int> stop =
-            run_preflight_gate(flags.wrangler, GateStep::migrate, flags.database, deadline)) {
+    if (std::optional<int> stop = run_preflight_gate(flags.wrangler, format, GateStep::migrate,
+                                                     flags.database, deadline)) {
       return *stop;
     }
   }
-  StepSession session(session_settings(flags.wrangler.step, deadline, flags.wrangler.environment));
+  StepSession session(
+      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;
@@ -271,17 +269,17 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
 
 int run_run_command(const RunFlags& flags) {
   StepSignals signals;
-  return run_generic(flags);
+  return run_generic(flags, step_report_format(flags.step.format));
 }
 
 int run_deploy_command(const WranglerFlags& flags) {
   StepSignals signals;
-  return run_deploy(flags);
+  return run_deploy(flags, step_report_format(flags.step.format));
 }
 
 int run_migrate_command(const MigrateFlags& flags) {
   StepSignals signals;
-  return run_migrate(flags);
+  return run_migrate(flags, step_report_format(flags.wrangler.step.format));
 }
 
 }  // namespace cfdeploy

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -38,16 +37,6 @@ void write_report(const std::string& path, const StepResult& result,
     print_warning("could not write the report to '" + path + "'" + reason +
                   "; the step's result is above");
   }
-}
-
-// "wrangler d1 migrations apply DB --remote": the command as a person names it.
-std::string step_label(const std::vector<std::string>& argv) {
-  std::string label;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
-    label += (i == 0 ? "" : " ") + word;
-  }
-  return label;
 }
 
 // Cloudflare answers 10000 both for a bad token and for a good one that
@@ -94,17 +83,14 @@ StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settin
   if (m_settings.deadline) {
     set_output_deadline(*m_settings.deadline + k_output_grace);
   }
-  if (m_settings.github) {
-    m_github.emplace(GithubReporter::from_environment(m_out));
-  }
+  ReporterOutput output{[this](int fd, std::string_view bytes) { echo_to(fd, bytes); }, m_out};
+  m_reporter = make_step_reporter(m_settings.report, std::move(output));
 }
 
 StepSession::~StepSession() { set_output_deadline(std::nullopt); }
 
 StepResult StepSession::execute(const StepOptions& options) {
-  if (m_github) {
-    m_github->start_child_output(secret_values(m_settings.mask_account_id));
-  }
+  m_reporter->start_child_output();
   StepContext context = make_context();
   Result<StepResult> result = run_step(options, context);
   if (result) {
@@ -112,29 +98,18 @@ StepResult StepSession::execute(const StepOptions& options) {
   } else {
     result = not_started_result(result.error(), builtin_catalogue());
   }
-  // The summary quotes the child's error text: on GitHub it goes inside
-  // the stop-commands window, and elsewhere (--format text) it is escaped.
-  std::string summary = escape_log_lines(redact_secrets(step_summary_text(result.value())));
-  if (m_github) {
-    m_out << summary << std::flush;
-  } else {
-    (void)write_output(STDERR_FILENO, summary);
-  }
-  if (m_github) {
-    m_github->observe(Stream::out, summary);
-    m_github->finish_child_output();
-  }
+  // The summary quotes the child's error text: it is escaped, and on GitHub
+  // it goes inside the stop-commands window too.
+  m_reporter->end_child_output(escape_log_lines(redact_secrets(step_summary_text(result.value()))));
   warn_if_output_lost();
   return std::move(result.value());
 }
 
 int StepSession::finish(const StepResult& result, const std::vector<std::string>& command) {
-  if (!m_settings.report_path.empty()) {
-    write_report(m_settings.report_path, result, command);
+  if (!m_settings.report.report_path.empty()) {
+    write_report(m_settings.report.report_path, result, command);
   }
-  if (m_github) {
-    report_to_github(result, command);
-  }
+  m_reporter->report_step(result, command);
   return result.exit_code;
 }
 
@@ -142,18 +117,8 @@ StepContext StepSession::make_context() {
   return StepContext{
       m_runner,
       builtin_catalogue(),
-      [this](Stream stream, std::string_view bytes) {
-        // On GitHub both streams go to stdout: the runner reads our stdout
-        // and stderr on separate threads, so only stdout is reliably inside
-        // the stop-commands window. A reader that went away must not stop
-        // the step: keep classifying.
-        if (m_github) {
-          echo_to(STDOUT_FILENO, bytes);
-          m_github->observe(Stream::out, bytes);
-          return;
-        }
-        echo_to(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
-      },
+      // A reader that went away must not stop the step: keep classifying.
+      [this](Stream stream, std::string_view bytes) { m_reporter->child_output(stream, bytes); },
       [](const std::string& note) { print_note(note); },
       [](milliseconds delay) { return interruptible_sleep(delay); },
       [this]() { return m_uniform(m_random); },
@@ -182,7 +147,7 @@ void StepSession::warn_if_output_lost() {
         "standard output's reader stopped reading, so the step's output from its "
         "--timeout on was left out where the reader would not take it");
   }
-  if (m_stdout_error == 0 && m_github && !m_out) {
+  if (m_stdout_error == 0 && m_reporter->summary_lost()) {
     m_stdout_error = EPIPE;  // the summary went to stdout, and that failed
   }
   if (m_stdout_error == 0 || m_warned_output_lost) {
@@ -192,25 +157,6 @@ void StepSession::warn_if_output_lost() {
   print_warning("could not write to standard output (" + system_error_text(m_stdout_error) +
                 "), so the log is missing the step's output from then on; the step still ran "
                 "to the end");
-}
-
-void StepSession::report_to_github(const StepResult& result,
-                                   const std::vector<std::string>& command) {
-  SummaryInput summary{step_label(command),     &result.verdict,  result.attempts.size(),
-                       result.duration,         result.exit_code, result.deployment_url,
-                       result.wrangler_version, result.retry_note};
-  StepOutputs outputs = outputs_for(result.verdict);
-  if (result.cancelled_by != 0) {
-    outputs.outcome = "cancelled";
-  }
-  outputs.attempts = result.attempts.size();
-  outputs.exit_code = result.exit_code;
-  outputs.deployment_url = result.deployment_url;
-  outputs.report_path = m_settings.report_path;
-  const char* workspace = std::getenv("GITHUB_WORKSPACE");
-  m_github->report(summary, outputs,
-                   project_locator(m_settings.directory, m_settings.environment,
-                                   workspace != nullptr ? workspace : ""));
 }
 
 }  // namespace cfdeploy

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -15,8 +16,8 @@
 #include <vector>
 
 #include "bounded_output.h"
-#include "github_report.h"
 #include "process.h"
+#include "step_reporter.h"
 #include "step_runner.h"
 
 namespace cfdeploy {
@@ -30,14 +31,9 @@ std::optional<std::chrono::milliseconds> time_left(Deadline deadline);
 /// The directory for temporary files: $TMPDIR, or /tmp.
 std::string temp_dir();
 
-/// What a session needs of the step's options.
 struct SessionSettings {
-  bool github = false;  // annotations, outputs and a job summary
-  bool mask_account_id = false;
-  std::string report_path;  // --report, or empty
-  std::string directory;    // --directory, for finding lines in the configuration
-  std::string environment;  // wrangler's --env, likewise
-  Deadline deadline;        // the command's, from its --timeout
+  StepReportSettings report;  // where the output goes, and what the report names
+  Deadline deadline;          // the command's, from its --timeout
 };
 
 class StepSession {
@@ -59,13 +55,12 @@ private:
   StepContext make_context();
   void echo_to(int fd, std::string_view bytes);
   void warn_if_output_lost();
-  void report_to_github(const StepResult& result, const std::vector<std::string>& command);
 
   SessionSettings m_settings;
   // Our stdout for the summary and the workflow commands, within the output deadline.
   BoundedFdBuffer m_out_buffer{STDOUT_FILENO};
   std::ostream m_out{&m_out_buffer};
-  std::optional<GithubReporter> m_github;
+  std::unique_ptr<StepReporter> m_reporter;
   PosixProcessRunner m_runner;
   std::mt19937_64 m_random{std::random_device{}()};
   std::uniform_real_distribution<double> m_uniform{0.0, 1.0};
