@@ -12,8 +12,8 @@
 
 #include "classifier.h"
 #include "job_summary.h"
+#include "source_location.h"
 #include "workflow_commands.h"
-#include "wrangler_config.h"
 
 namespace cfdeploy {
 
@@ -22,18 +22,6 @@ bool running_on_github();
 
 /// The runner allows 10 errors and 10 warnings for a whole composite action.
 inline constexpr size_t k_max_annotations_per_level = 10;
-
-/// Where a finding points in the repository, if anywhere (the file
-/// repository-relative when it is inside GITHUB_WORKSPACE).
-using Locator = std::function<std::optional<SourceLocation>(const Finding&)>;
-
-/// Points errors at the repository: a migration error at the migration file
-/// (and the line of an "at offset N" SQL error); account, config and
-/// not-found errors at the line of account_id, database_id or name in the
-/// wrangler configuration found from `project_dir` with `environment`.
-/// Files are relative to `workspace` when inside it.
-Locator project_locator(const std::string& project_dir, const std::string& environment,
-                        const std::string& workspace);
 
 /// The error for the primary finding and warnings for the others, most
 /// important first, within the runner's limits.

@@ -7,6 +7,7 @@
 
 #include "bounded_output.h"
 #include "github_report.h"
+#include "project_locator.h"
 #include "secrets.h"
 
 namespace cfdeploy {
