@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -13,6 +12,7 @@
 #include "build_info.h"
 #include "catalogue_doc.h"
 #include "diagnostics.h"
+#include "environment.h"
 #include "error.h"
 #include "github_report.h"
 #include "log_reader.h"
@@ -59,10 +59,7 @@ constexpr const char* k_usage_hint = "run 'cfdeploy --help' for usage";
 int exit_with(ExitCode code) { return static_cast<int>(code); }
 
 bool stdout_wants_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  bool disabled = (no_color != nullptr && *no_color != '\0') ||
-                  (term != nullptr && std::string(term) == "dumb");
+  bool disabled = !env_or_empty("NO_COLOR").empty() || env_or_empty("TERM") == "dumb";
   return !disabled && isatty(STDOUT_FILENO) == 1;
 }
 

@@ -3,20 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "diagnostics.h"
+#include "environment.h"
+#include "numbered_list.h"
 
 namespace cfdeploy {
 namespace {
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
 
 std::string annotation_title(const Finding& finding) {
   std::string title =
@@ -37,10 +33,7 @@ std::string annotation_message(const Finding& finding, bool with_fix) {
   if (!with_fix) {
     return message;
   }
-  message += "\n\nHow to fix it:";
-  for (size_t i = 0; i < entry.guidance.size(); ++i) {
-    message += "\n" + std::to_string(i + 1) + ". " + entry.guidance[i];
-  }
+  message += "\n\nHow to fix it:" + numbered_lines_after(entry.guidance);
   return message + "\n\nMore: " + entry.docs;
 }
 

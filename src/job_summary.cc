@@ -1,9 +1,9 @@
 #include "job_summary.h"
 
 #include <array>
-#include <cstdio>
 #include <sstream>
 
+#include "duration_text.h"
 #include "markdown.h"
 #include "secrets.h"
 
@@ -28,12 +28,6 @@ constexpr std::array<PermissionRow, 6> k_permission_table = {{
 }};
 
 constexpr size_t k_max_error_lines_bytes = size_t{64} * 1024;
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  char text[32];
-  (void)std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(duration.count()) / 1000.0);
-  return text;
-}
 
 bool is_credential_problem(const CatalogueEntry& entry) {
   return entry.failure_class == FailureClass::authorization ||

@@ -8,6 +8,7 @@
 
 #include "blank_text.h"
 #include "diagnostics.h"
+#include "environment.h"
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
@@ -75,14 +76,13 @@ SessionSettings session_settings(const StepFlags& flags, ReportFormat format, De
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
                                        const std::vector<std::string>& args) {
-  const char* path = std::getenv("PATH");
   // Absolute, because the child starts in --directory before it runs wrangler.
   std::error_code ignored;
   std::filesystem::path directory = flags.step.directory.empty()
                                         ? std::filesystem::current_path(ignored)
                                         : std::filesystem::path(flags.step.directory);
   std::string project = std::filesystem::absolute(directory, ignored).lexically_normal();
-  WranglerSearch search{flags.wrangler, project, path != nullptr ? path : ""};
+  WranglerSearch search{flags.wrangler, project, env_or_empty("PATH")};
   std::vector<std::string> argv = locate_wrangler(search, is_executable);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;

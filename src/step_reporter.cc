@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "bounded_output.h"
+#include "environment.h"
 #include "github_report.h"
 #include "project_locator.h"
 #include "secrets.h"
@@ -78,10 +78,9 @@ public:
     outputs.exit_code = result.exit_code;
     outputs.deployment_url = result.deployment_url;
     outputs.report_path = m_settings.report_path;
-    const char* workspace = std::getenv("GITHUB_WORKSPACE");
     m_github.report(summary, outputs,
                     project_locator(m_settings.directory, m_settings.environment,
-                                    workspace != nullptr ? workspace : ""));
+                                    env_or_empty("GITHUB_WORKSPACE")));
   }
 
   bool summary_lost() const override { return !m_output.out; }

@@ -1,11 +1,11 @@
 #include "step_session.h"
 
 #include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "diagnostics.h"
+#include "environment.h"
 #include "preflight_command.h"
 #include "secrets.h"
 #include "step_report.h"
@@ -48,12 +48,12 @@ void check_token_after_10000(StepResult& result, Deadline deadline) {
     return;
   }
   std::optional<milliseconds> left = time_left(deadline);
-  const char* account = std::getenv("CLOUDFLARE_ACCOUNT_ID");
   Cancellation cancellation;
   TokenState state;
   {
     CancelOnSignal cancel_on_signal(cancellation);
-    state = verify_token_from_environment(account != nullptr ? account : "", left, &cancellation);
+    state =
+        verify_token_from_environment(env_or_empty("CLOUDFLARE_ACCOUNT_ID"), left, &cancellation);
   }
   result.token_check = explain_token_state(state);
   if (int signal = cancellation.signal()) {
@@ -71,11 +71,6 @@ std::optional<milliseconds> time_left(Deadline deadline) {
   auto left =
       std::chrono::duration_cast<milliseconds>(*deadline - std::chrono::steady_clock::now());
   return std::max(milliseconds(0), left);
-}
-
-std::string temp_dir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
 }
 
 StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settings)) {

@@ -28,9 +28,6 @@ using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 /// What is left of `deadline` (never negative); nullopt when there is none.
 std::optional<std::chrono::milliseconds> time_left(Deadline deadline);
 
-/// The directory for temporary files: $TMPDIR, or /tmp.
-std::string temp_dir();
-
 struct SessionSettings {
   StepReportSettings report;  // where the output goes, and what the report names
   Deadline deadline;          // the command's, from its --timeout

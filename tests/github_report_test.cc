@@ -117,6 +117,17 @@ TEST(GithubReport, MasksThenStopsCommandsAroundTheChildsOutput) {
   EXPECT_NE(text.find("from the child\n::" + token + "::\n"), std::string::npos) << text;
 }
 
+TEST(GithubReport, QuotedTextGetsAStopCommandsWindowOfItsOwn) {
+  std::ostringstream out;
+  GithubReporter reporter(out, "", "", counting_bytes);
+  reporter.print_quoted("::error::quoted from a log", {"secret-token"});
+  std::string text = out.str();
+  ASSERT_EQ(text.rfind("::add-mask::secret-token\n::stop-commands::", 0), 0u) << text;
+  std::string token = text.substr(text.find("::stop-commands::") + 17, 32);
+  EXPECT_NE(text.find("\n::error::quoted from a log\n::" + token + "::\n"), std::string::npos)
+      << text;
+}
+
 TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   TempDir dir;
   std::string output_path = (dir.path / "output").string();
