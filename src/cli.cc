@@ -51,6 +51,7 @@ struct Command {
   std::function<int()> run;                 // runs it once parsed
   bool uses_token = false;                  // sends and masks the API token
   bool passes_wrangler_args = false;        // wrangler's own options go after --
+  CLI::App* app = nullptr;                  // once added
 };
 
 // Each diagnostic is one line, so the hint is a line of its own.
@@ -169,12 +170,12 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
 // required argument is also missing ("A subcommand is required", "database is
 // required"): the unknown option is the mistake to name.
 std::string parse_error_text(const CLI::App& app, const std::vector<Command>& commands,
-                             const std::vector<CLI::App*>& added, const CLI::ParseError& error) {
+                             const CLI::ParseError& error) {
   for (const std::string& arg : app.remaining(true)) {
     if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
       std::string text = "unknown option '" + arg + "'";
-      for (size_t i = 0; i < commands.size(); ++i) {
-        if (commands[i].passes_wrangler_args && added[i]->parsed()) {
+      for (const Command& command : commands) {
+        if (command.passes_wrangler_args && command.app->parsed()) {
           text += "; wrangler's own options go after --";
         }
       }
@@ -193,9 +194,8 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   CommandFlags flags;
   std::vector<Command> commands = command_table(flags);
-  std::vector<CLI::App*> added;
-  for (const Command& command : commands) {
-    added.push_back(command.add(app));
+  for (Command& command : commands) {
+    command.app = command.add(app);
   }
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
     print_error(*problem);
@@ -208,20 +208,20 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(parse_error_text(app, commands, added, e));
+    print_error(parse_error_text(app, commands, e));
     print_note(k_usage_hint);
     return exit_with(ExitCode::usage);
   }
-  for (size_t i = 0; i < commands.size(); ++i) {
-    if (!added[i]->parsed()) {
+  for (const Command& command : commands) {
+    if (!command.app->parsed()) {
       continue;
     }
     if (std::optional<std::string> problem = short_secret_problem();
-        problem && commands[i].uses_token) {
+        problem && command.uses_token) {
       print_error(*problem);  // these commands send and mask the token
       return exit_with(ExitCode::usage);
     }
-    return commands[i].run();
+    return command.run();
   }
   return exit_with(ExitCode::usage);  // require_subcommand(1) lets none through
 }
