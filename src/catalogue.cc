@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "ascii_case.h"
 
 namespace cfdeploy {
 
@@ -35,12 +36,6 @@ bool is_kebab_case(std::string_view id) {
 bool class_may_retry(FailureClass failure_class) {
   return failure_class == FailureClass::rate_limit || failure_class == FailureClass::transient ||
          failure_class == FailureClass::network;
-}
-
-std::string to_lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 // Reads one entry; returns a description of what is wrong, or empty.

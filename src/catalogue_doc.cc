@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "numbered_list.h"
+
 namespace cfdeploy {
 namespace {
 
@@ -81,9 +83,7 @@ void write_entry(std::ostream& out, const CatalogueEntry& entry) {
     out << "\n";
   }
   out << "- Docs: <" << entry.docs << ">\n\nFix:\n\n";
-  for (size_t i = 0; i < entry.guidance.size(); ++i) {
-    out << i + 1 << ". " << entry.guidance[i] << "\n";
-  }
+  out << numbered_lines(entry.guidance);
 }
 
 json entry_json(const CatalogueEntry& entry) {

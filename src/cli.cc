@@ -3,14 +3,16 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "build_info.h"
 #include "catalogue_doc.h"
 #include "diagnostics.h"
+#include "environment.h"
 #include "error.h"
 #include "github_report.h"
 #include "log_reader.h"
@@ -33,16 +35,32 @@ struct CodesOptions {
   std::string format = "md";
 };
 
+// The options of every subcommand, bound by CLI11 as it parses.
+struct CommandFlags {
+  RunFlags run;
+  WranglerFlags deploy;
+  MigrateFlags migrate;
+  PreflightFlags preflight;
+  ExplainOptions explain;
+  CodesOptions codes;
+};
+
+// One row per subcommand, in the order --help lists them.
+struct Command {
+  std::function<CLI::App*(CLI::App&)> add;  // registers it and its options
+  std::function<int()> run;                 // runs it once parsed
+  bool uses_token = false;                  // sends and masks the API token
+  bool passes_wrangler_args = false;        // wrangler's own options go after --
+  CLI::App* app = nullptr;                  // once added
+};
+
 // Each diagnostic is one line, so the hint is a line of its own.
 constexpr const char* k_usage_hint = "run 'cfdeploy --help' for usage";
 
 int exit_with(ExitCode code) { return static_cast<int>(code); }
 
 bool stdout_wants_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  bool disabled = (no_color != nullptr && *no_color != '\0') ||
-                  (term != nullptr && std::string(term) == "dumb");
+  bool disabled = !env_or_empty("NO_COLOR").empty() || env_or_empty("TERM") == "dumb";
   return !disabled && isatty(STDOUT_FILENO) == 1;
 }
 
@@ -56,11 +74,7 @@ std::string version_text() {
 void report_explanation_to_github(const Verdict& verdict, const std::string& path) {
   GithubReporter reporter = GithubReporter::from_environment(std::cout);
   // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
-  reporter.start_child_output({});
-  std::string text = verdict_to_text(verdict, TextStyle{false});
-  std::cout << text;
-  reporter.observe(Stream::out, text);
-  reporter.finish_child_output();
+  reporter.print_quoted(verdict_to_text(verdict, TextStyle{false}), {});
   SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}};
   reporter.report(summary, outputs_for(verdict), {});
 }
@@ -99,7 +113,7 @@ int run_codes(const CodesOptions& options) {
   return exit_with(ExitCode::success);
 }
 
-void add_explain(CLI::App& app, ExplainOptions& options) {
+CLI::App* add_explain(CLI::App& app, ExplainOptions& options) {
   CLI::App* explain = app.add_subcommand(
       "explain", "Classify a saved step log and say what to fix (reads standard input for '-')");
   explain->add_option("--format", options.format, "Output format")
@@ -109,13 +123,32 @@ void add_explain(CLI::App& app, ExplainOptions& options) {
                     "The step is known to have failed: never answer ok, say unknown when "
                     "nothing in the log is recognised");
   explain->add_option("file", options.file, "Log file, or '-' for standard input");
+  return explain;
 }
 
-void add_codes(CLI::App& app, CodesOptions& options) {
+CLI::App* add_codes(CLI::App& app, CodesOptions& options) {
   CLI::App* codes = app.add_subcommand("codes", "Print the catalogue of known failures");
   codes->add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"md", "json"}))
       ->capture_default_str();
+  return codes;
+}
+
+std::vector<Command> command_table(CommandFlags& flags) {
+  return {
+      {[&](CLI::App& app) { return add_run_command(app, flags.run); },
+       [&] { return run_run_command(flags.run); }, true, false},
+      {[&](CLI::App& app) { return add_deploy_command(app, flags.deploy); },
+       [&] { return run_deploy_command(flags.deploy); }, true, true},
+      {[&](CLI::App& app) { return add_migrate_command(app, flags.migrate); },
+       [&] { return run_migrate_command(flags.migrate); }, true, true},
+      {[&](CLI::App& app) { return add_preflight_command(app, flags.preflight); },
+       [&] { return run_preflight_command(flags.preflight); }, true, false},
+      {[&](CLI::App& app) { return add_explain(app, flags.explain); },
+       [&] { return run_explain(flags.explain); }, false, false},
+      {[&](CLI::App& app) { return add_codes(app, flags.codes); },
+       [&] { return run_codes(flags.codes); }, false, false},
+  };
 }
 
 // CLI11 reports a mistyped command only as "A subcommand is required".
@@ -136,13 +169,13 @@ std::optional<std::string> unknown_command(const CLI::App& app, int argc, char**
 // CLI11 reports an unknown option only as "not expected", or not at all when a
 // required argument is also missing ("A subcommand is required", "database is
 // required"): the unknown option is the mistake to name.
-std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) {
+std::string parse_error_text(const CLI::App& app, const std::vector<Command>& commands,
+                             const CLI::ParseError& error) {
   for (const std::string& arg : app.remaining(true)) {
     if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
       std::string text = "unknown option '" + arg + "'";
-      for (const CLI::App* command : app.get_subcommands()) {
-        std::string name = command->get_name();
-        if (name == "deploy" || name == "migrate") {
+      for (const Command& command : commands) {
+        if (command.passes_wrangler_args && command.app->parsed()) {
           text += "; wrangler's own options go after --";
         }
       }
@@ -159,14 +192,11 @@ int run_cli(int argc, char** argv) {
                "cfdeploy"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
-  ExplainOptions explain;
-  CodesOptions codes;
-  StepCommands steps;
-  add_step_commands(app, steps);
-  PreflightFlags preflight;
-  CLI::App* preflight_command = add_preflight_command(app, preflight);
-  add_explain(app, explain);
-  add_codes(app, codes);
+  CommandFlags flags;
+  std::vector<Command> commands = command_table(flags);
+  for (Command& command : commands) {
+    command.app = command.add(app);
+  }
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
     print_error(*problem);
     print_note(k_usage_hint);
@@ -178,25 +208,22 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e);  // --help or --version
     }
-    print_error(parse_error_text(app, e));
+    print_error(parse_error_text(app, commands, e));
     print_note(k_usage_hint);
     return exit_with(ExitCode::usage);
   }
-  if (std::optional<std::string> problem = short_secret_problem();
-      problem && !app.got_subcommand("explain") && !app.got_subcommand("codes")) {
-    print_error(*problem);  // these commands send and mask the token
-    return exit_with(ExitCode::usage);
+  for (const Command& command : commands) {
+    if (!command.app->parsed()) {
+      continue;
+    }
+    if (std::optional<std::string> problem = short_secret_problem();
+        problem && command.uses_token) {
+      print_error(*problem);  // these commands send and mask the token
+      return exit_with(ExitCode::usage);
+    }
+    return command.run();
   }
-  if (app.got_subcommand("explain")) {
-    return run_explain(explain);
-  }
-  if (app.got_subcommand("codes")) {
-    return run_codes(codes);
-  }
-  if (preflight_command->parsed()) {
-    return run_preflight_command(preflight);
-  }
-  return run_step_command(steps);
+  return exit_with(ExitCode::usage);  // require_subcommand(1) lets none through
 }
 
 }  // namespace cfdeploy

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 namespace cfdeploy {

@@ -13,8 +13,8 @@
 #include "classifier.h"
 #include "fix_links.h"
 #include "job_summary.h"
+#include "source_location.h"
 #include "workflow_commands.h"
-#include "wrangler_config.h"
 
 namespace cfdeploy {
 
@@ -23,18 +23,6 @@ bool running_on_github();
 
 /// The runner allows 10 errors and 10 warnings for a whole composite action.
 inline constexpr size_t k_max_annotations_per_level = 10;
-
-/// Where a finding points in the repository, if anywhere (the file
-/// repository-relative when it is inside GITHUB_WORKSPACE).
-using Locator = std::function<std::optional<SourceLocation>(const Finding&)>;
-
-/// Points errors at the repository: a migration error at the migration file
-/// (and the line of an "at offset N" SQL error); account, config and
-/// not-found errors at the line of account_id, database_id or name in the
-/// wrangler configuration found from `project_dir` with `environment`.
-/// Files are relative to `workspace` when inside it.
-Locator project_locator(const std::string& project_dir, const std::string& environment,
-                        const std::string& workspace);
 
 /// The error for the primary finding and warnings for the others, most
 /// important first, within the runner's limits.
@@ -72,6 +60,11 @@ public:
   /// Notes the child's bytes, so the resume token starts a line of its own.
   void observe(Stream stream, std::string_view bytes);
   void finish_child_output();
+  /// Prints `text` inside the window start_child_output() opened.
+  void print_in_window(std::string_view text);
+  /// Prints `text` inside a stop-commands window of its own, after masking
+  /// `secrets`: nothing in it can act on the runner.
+  void print_quoted(std::string_view text, const std::vector<std::string>& secrets);
 
   /// Annotations on `out`, outputs appended to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY.
   void report(const SummaryInput& summary, const StepOutputs& outputs, const Locator& locate);

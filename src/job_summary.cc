@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
+#include "duration_text.h"
 #include "markdown.h"
 #include "secrets.h"
 
@@ -36,12 +36,6 @@ constexpr std::string_view k_workers_scripts_edit = k_permission_table[1].permis
 constexpr std::string_view k_pages_edit = k_permission_table[2].permission;
 
 constexpr size_t k_max_error_lines_bytes = size_t{64} * 1024;
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  char text[32];
-  (void)std::snprintf(text, sizeof(text), "%.1f s", static_cast<double>(duration.count()) / 1000.0);
-  return text;
-}
 
 bool is_credential_problem(const CatalogueEntry& entry) {
   return entry.failure_class == FailureClass::authorization ||

@@ -22,7 +22,6 @@ constexpr std::array<BoxMarker, 2> k_box_markers = {{
     {"[WARNING]", true},
 }};
 
-
 bool starts_with(std::string_view text, std::string_view start) {
   return text.substr(0, start.size()) == start;
 }
@@ -48,7 +47,6 @@ bool nonzero_after(std::string_view line, std::string_view marker) {
   }
   return digits > 0 && rest.substr(0, digits).find_first_not_of('0') != std::string_view::npos;
 }
-
 
 // The lines wrangler prints last when a command succeeded. Only looked for
 // after a retry, so they cost nothing on a log without one.
@@ -81,7 +79,6 @@ size_t find_bar(std::string_view line, size_t from) {
   }
   return std::string_view::npos;
 }
-
 
 // Outside a box, only a box header ("[ERROR]", "[WARNING]") or a row of the
 // migrations table ("│") can matter; most lines are neither, and skipping

@@ -4,6 +4,7 @@
 
 #include "github_report.h"
 #include "markdown.h"
+#include "numbered_list.h"
 
 namespace cfdeploy {
 namespace {
@@ -25,10 +26,7 @@ std::string_view status_mark(CheckStatus status) {
 Annotation annotation_for(const CheckResult& check, AnnotationLevel level) {
   std::string message = check.detail;
   if (!check.fix.empty()) {
-    message += "\n\nHow to fix it:";
-    for (size_t i = 0; i < check.fix.size(); ++i) {
-      message += "\n" + std::to_string(i + 1) + ". " + check.fix[i];
-    }
+    message += "\n\nHow to fix it:" + numbered_lines_after(check.fix);
   }
   Annotation annotation{level, "cfdeploy preflight: " + check.title, "", 0, message};
   if (check.where) {
@@ -103,10 +101,7 @@ std::string preflight_summary_markdown(const PreflightReport& report) {
 void report_preflight_to_github(const PreflightReport& report, const std::string& text,
                                 const std::vector<std::string>& secrets, std::ostream& out) {
   GithubReporter reporter = GithubReporter::from_environment(out);
-  reporter.start_child_output(secrets);
-  out << text;
-  reporter.observe(Stream::out, text);
-  reporter.finish_child_output();
+  reporter.print_quoted(text, secrets);
   reporter.annotate(preflight_annotations(report));
   const CheckResult* failed = first_failure(report);
   reporter.write_outputs({

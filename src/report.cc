@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "line_splitter.h"
+#include "numbered_list.h"
 
 namespace cfdeploy {
 namespace {
@@ -91,9 +92,7 @@ void write_cause(std::ostream& out, const Finding& finding, const Painter& paint
 
 void write_fix(std::ostream& out, const CatalogueEntry& entry, const Painter& paint) {
   out << "\n" << paint.bold("How to fix it:") << "\n";
-  for (size_t i = 0; i < entry.guidance.size(); ++i) {
-    out << "  " << i + 1 << ". " << entry.guidance[i] << "\n";
-  }
+  out << numbered_lines(entry.guidance, "  ");
   if (!entry.permissions.empty()) {
     out << "\nToken permissions involved:";
     for (const std::string& permission : entry.permissions) {

@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "duration_text.h"
+
 namespace cfdeploy {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string seconds_text(milliseconds delay) {
-  long tenths = static_cast<long>(delay.count() / 100);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
-}
 
 // Doubles per attempt, capped, then spread over [75 %, 125 %) so parallel
 // jobs that failed together do not retry together.
@@ -42,16 +39,16 @@ RetryDecision decide_retry(const RetryPolicy& policy, const FailedAttempt& attem
   milliseconds delay = backoff(policy, attempt.number, jitter);
   if (attempt.retry_after) {
     if (*attempt.retry_after > policy.max_retry_after) {
-      return no("not retried: the API asked to wait " + seconds_text(*attempt.retry_after) +
+      return no("not retried: the API asked to wait " + tenths_text(*attempt.retry_after) +
                 ", longer than cfdeploy waits");
     }
     delay = std::max(delay, *attempt.retry_after);
   }
   if (attempt.time_left && delay >= *attempt.time_left) {
-    return no("not retried: waiting " + seconds_text(delay) + " would pass the --timeout");
+    return no("not retried: waiting " + tenths_text(delay) + " would pass the --timeout");
   }
   return RetryDecision{true, delay,
-                       "retrying (" + attempt.class_name + " failure) in " + seconds_text(delay) +
+                       "retrying (" + attempt.class_name + " failure) in " + tenths_text(delay) +
                            " (attempt " + std::to_string(attempt.number + 1) + " of " +
                            std::to_string(policy.max_retries + 1) + ")"};
 }

@@ -2,18 +2,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
+
+#include "environment.h"
 
 namespace cfdeploy {
 namespace {
 
 constexpr std::array<const char*, 2> k_credential_variables = {"CLOUDFLARE_API_TOKEN",
                                                                "CLOUDFLARE_API_KEY"};
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
-}
 
 void add_forms(std::vector<std::string>& values, const std::string& raw) {
   for (const std::string& form : {raw, trim_http_whitespace(raw)}) {

@@ -43,19 +43,15 @@ struct MigrateFlags {
   bool check_local = false;
 };
 
-struct StepCommands {
-  CLI::App* run = nullptr;
-  CLI::App* deploy = nullptr;
-  CLI::App* migrate = nullptr;
-  RunFlags run_flags;
-  WranglerFlags deploy_flags;
-  MigrateFlags migrate_flags;
-};
+/// `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, each registered on `app`
+/// with its options bound to `flags`; returns the subcommand for the CLI's table.
+CLI::App* add_run_command(CLI::App& app, RunFlags& flags);
+CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags);
+CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags);
 
-/// Adds `run`, `deploy` and `migrate` to `app`, bound to `commands`' flags.
-void add_step_commands(CLI::App& app, StepCommands& commands);
-
-/// Runs whichever of them was parsed; nullopt-like -1 when none was.
-int run_step_command(const StepCommands& commands);
+/// Runs the step and returns cfdeploy's exit status.
+int run_run_command(const RunFlags& flags);
+int run_deploy_command(const WranglerFlags& flags);
+int run_migrate_command(const MigrateFlags& flags);
 
 }  // namespace cfdeploy

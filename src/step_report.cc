@@ -3,6 +3,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "duration_text.h"
+#include "numbered_list.h"
 #include "report.h"
 
 namespace cfdeploy {
@@ -43,13 +45,6 @@ std::string killed_by_text(const StepResult& result) {
   const char* name = sigabbrev_np(result.attempts.back().signal);
   return name != nullptr ? std::string(", killed by SIG") + name
                          : ", killed by signal " + std::to_string(result.attempts.back().signal);
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  std::ostringstream out;
-  out.precision(1);
-  out << std::fixed << static_cast<double>(duration.count()) / 1000.0 << " s";
-  return out.str();
 }
 
 }  // namespace
@@ -106,9 +101,7 @@ std::string step_summary_text(const StepResult& result) {
     out << "cfdeploy: migration: " << finding.migration << "\n";
   }
   out << "cfdeploy: how to fix it:\n";
-  for (size_t i = 0; i < finding.entry->guidance.size(); ++i) {
-    out << "  " << i + 1 << ". " << finding.entry->guidance[i] << "\n";
-  }
+  out << numbered_lines(finding.entry->guidance, "  ");
   if (!result.token_check.empty()) {
     out << "cfdeploy: token check: " << result.token_check << "\n";
   }

@@ -4,9 +4,9 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 
+#include "duration_text.h"
 #include "error_facts.h"
 #include "line_splitter.h"
 #include "wrangler_output.h"
@@ -88,18 +88,6 @@ Finding synthetic_finding(const Catalogue& catalogue, ErrorFacts facts, std::str
   return finding;
 }
 
-// "3 s", or "0.5 s" when there is a fraction.
-std::string seconds(milliseconds duration) {
-  long tenths = static_cast<long>(duration.count() / 100);
-  char text[32];
-  if (tenths % 10 == 0) {
-    (void)std::snprintf(text, sizeof(text), "%ld s", tenths / 10);
-  } else {
-    (void)std::snprintf(text, sizeof(text), "%ld.%ld s", tenths / 10, tenths % 10);
-  }
-  return text;
-}
-
 // Decides the attempt's verdict from what was printed, what wrangler wrote to
 // its output file and how the child ended. The exit code alone is not
 // trusted: wrangler has exited 0 after printing an error.
@@ -113,7 +101,7 @@ Verdict judge_attempt(Verdict verdict, const WranglerOutput& output, const Child
     verdict.primary = std::move(finding);
   };
   if (exit.timed_out) {
-    std::string text = "cfdeploy: the step timed out after " + seconds(*options.timeout);
+    std::string text = "cfdeploy: the step timed out after " + short_seconds_text(*options.timeout);
     fail_with(
         synthetic_finding(catalogue, ErrorFacts{{}, {}, {}, text}, text, "the step's --timeout"));
   } else if (!verdict.primary && output.command_failed) {

@@ -74,7 +74,6 @@ bool in_healthy_line(std::string_view window) {
                      [&](std::string_view line) { return contains_lower(line, lower); });
 }
 
-
 }  // namespace
 
 // The part of a catalogue phrase a healthy log is least likely to hold. Two
@@ -119,7 +118,6 @@ std::string_view rare_part(std::string_view phrase) {
   }
   return phrase;
 }
-
 
 std::vector<TriggerWord> trigger_words(const Catalogue& catalogue) {
   std::vector<TriggerWord> words;

@@ -9,15 +9,9 @@
 #include <vector>
 
 #include "error.h"
+#include "source_location.h"
 
 namespace cfdeploy {
-
-struct SourceLocation {
-  std::string file;
-  int line = 0;
-
-  std::string text() const { return file + ":" + std::to_string(line); }  // "wrangler.toml:7"
-};
 
 /// A string value from the file and where it was written; `value` is empty when absent.
 struct ConfigValue {

@@ -40,7 +40,8 @@ TEST(FixLinks, TheTokenTemplateDecodesToThePermissionKeys) {
       token_template_url({k_d1_edit, k_scripts_edit}, "cfdeploy acme/notes", false);
   ASSERT_TRUE(url);
   EXPECT_EQ(url->rfind("https://dash.cloudflare.com/profile/api-tokens?", 0), 0u) << *url;
-  nlohmann::json keys = nlohmann::json::parse(percent_decode(query_value(*url, "permissionGroupKeys")));
+  nlohmann::json keys =
+      nlohmann::json::parse(percent_decode(query_value(*url, "permissionGroupKeys")));
   EXPECT_EQ(keys, nlohmann::json::parse(R"([{"key":"d1","type":"edit"},
                                              {"key":"workers_scripts","type":"edit"}])"));
   EXPECT_EQ(query_value(*url, "accountId"), "*");
@@ -51,8 +52,9 @@ TEST(FixLinks, TheTokenTemplateDecodesToThePermissionKeys) {
 TEST(FixLinks, AnAccountOwnedTokenGetsTheAccountForm) {
   std::optional<std::string> url = token_template_url({k_d1_edit}, "deploy", true);
   ASSERT_TRUE(url);
-  EXPECT_EQ(url->rfind("https://dash.cloudflare.com/?to=/:account/api-tokens&permissionGroupKeys=", 0),
-            0u)
+  EXPECT_EQ(
+      url->rfind("https://dash.cloudflare.com/?to=/:account/api-tokens&permissionGroupKeys=", 0),
+      0u)
       << *url;
   EXPECT_EQ(query_value(*url, "accountId"), "");
 }
@@ -86,20 +88,21 @@ TEST(FixLinks, TheTokenNameCannotAddAQueryParameter) {
 
 TEST(FixLinks, GithubPagesComeFromTheRunsServerAndRepository) {
   GithubRun run{"https://ghe.example.com/", "acme/notes.api", "123456"};
-  EXPECT_EQ(secrets_page_url(run), "https://ghe.example.com/acme/notes.api/settings/secrets/actions");
+  EXPECT_EQ(secrets_page_url(run),
+            "https://ghe.example.com/acme/notes.api/settings/secrets/actions");
   EXPECT_EQ(run_page_url(run), "https://ghe.example.com/acme/notes.api/actions/runs/123456");
   EXPECT_EQ(rerun_command(run), "gh run rerun 123456 --failed");
 }
 
 TEST(FixLinks, NoGithubLinkIsBuiltFromAMissingOrOddValue) {
-  for (const GithubRun& run : {GithubRun{"", "acme/notes", "1"},
-                               GithubRun{"javascript:alert(1)", "acme/notes", "1"},
-                               GithubRun{"https://github.com", "acme", "1"},
-                               GithubRun{"https://github.com", "acme/notes/extra", "1"},
-                               GithubRun{"https://github.com", "acme/no tes", "1"},
-                               GithubRun{"https://github.com", "acme/notes", "12a"},
-                               GithubRun{"https://github.com", "acme/notes", ""},
-                               GithubRun{"https://git hub.com", "acme/notes", "1"}}) {
+  for (const GithubRun& run :
+       {GithubRun{"", "acme/notes", "1"}, GithubRun{"javascript:alert(1)", "acme/notes", "1"},
+        GithubRun{"https://github.com", "acme", "1"},
+        GithubRun{"https://github.com", "acme/notes/extra", "1"},
+        GithubRun{"https://github.com", "acme/no tes", "1"},
+        GithubRun{"https://github.com", "acme/notes", "12a"},
+        GithubRun{"https://github.com", "acme/notes", ""},
+        GithubRun{"https://git hub.com", "acme/notes", "1"}}) {
     EXPECT_FALSE(run.valid()) << run.server_url << " " << run.repository << " " << run.run_id;
     EXPECT_FALSE(secrets_page_url(run));
     EXPECT_FALSE(run_page_url(run));

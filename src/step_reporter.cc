@@ -1,0 +1,109 @@
+#include "step_reporter.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "bounded_output.h"
+#include "environment.h"
+#include "github_report.h"
+#include "project_locator.h"
+#include "secrets.h"
+
+namespace cfdeploy {
+namespace {
+
+// "wrangler d1 migrations apply DB --remote": the command as a person names it.
+std::string step_label(const std::vector<std::string>& argv) {
+  std::string label;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
+    label += (i == 0 ? "" : " ") + word;
+  }
+  return label;
+}
+
+// Each stream to its own; the summary is cfdeploy's own, on stderr.
+class TextStepReporter : public StepReporter {
+public:
+  explicit TextStepReporter(ReporterOutput output) : m_output(std::move(output)) {}
+
+  void start_child_output() override {}
+  void child_output(Stream stream, std::string_view bytes) override {
+    m_output.echo(stream == Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
+  }
+  void end_child_output(const std::string& summary) override {
+    (void)write_output(STDERR_FILENO, summary);
+  }
+  void report_step(const StepResult&, const std::vector<std::string>&) override {}
+  bool summary_lost() const override { return false; }
+
+private:
+  ReporterOutput m_output;
+};
+
+class GithubStepReporter : public StepReporter {
+public:
+  GithubStepReporter(StepReportSettings settings, ReporterOutput output)
+      : m_settings(std::move(settings)),
+        m_output(std::move(output)),
+        m_github(GithubReporter::from_environment(m_output.out)) {}
+
+  void start_child_output() override {
+    m_github.start_child_output(secret_values(m_settings.mask_account_id));
+  }
+
+  // Both streams go to stdout: the runner reads our stdout and stderr on
+  // separate threads, so only stdout is reliably inside the stop-commands window.
+  void child_output(Stream, std::string_view bytes) override {
+    m_output.echo(STDOUT_FILENO, bytes);
+    m_github.observe(Stream::out, bytes);
+  }
+
+  // The summary quotes the child's error text, so it goes inside the window too.
+  void end_child_output(const std::string& summary) override {
+    m_github.print_in_window(summary);
+    m_github.finish_child_output();
+  }
+
+  void report_step(const StepResult& result, const std::vector<std::string>& command) override {
+    SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
+                         result.duration,         result.exit_code,  result.deployment_url,
+                         result.wrangler_version, result.retry_note, {}};
+    StepOutputs outputs = outputs_for(result.verdict);
+    if (result.cancelled_by != 0) {
+      outputs.outcome = "cancelled";
+    }
+    outputs.attempts = result.attempts.size();
+    outputs.exit_code = result.exit_code;
+    outputs.deployment_url = result.deployment_url;
+    outputs.report_path = m_settings.report_path;
+    m_github.report(summary, outputs,
+                    project_locator(m_settings.directory, m_settings.environment,
+                                    env_or_empty("GITHUB_WORKSPACE")));
+  }
+
+  bool summary_lost() const override { return !m_output.out; }
+
+private:
+  StepReportSettings m_settings;
+  ReporterOutput m_output;
+  GithubReporter m_github;
+};
+
+}  // namespace
+
+ReportFormat step_report_format(const std::string& flag) {
+  bool github = flag == "github" || (flag == "auto" && running_on_github());
+  return github ? ReportFormat::github : ReportFormat::text;
+}
+
+std::unique_ptr<StepReporter> make_step_reporter(const StepReportSettings& settings,
+                                                 ReporterOutput output) {
+  if (settings.format == ReportFormat::github) {
+    return std::make_unique<GithubStepReporter>(settings, std::move(output));
+  }
+  return std::make_unique<TextStepReporter>(std::move(output));
+}
+
+}  // namespace cfdeploy
