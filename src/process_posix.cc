@@ -75,13 +75,13 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 }
 
 // Names the first failed call among calls already made, in order.
-std::optional<Error> first_failure(std::initializer_list<std::pair<int, const char*>> calls) {
+Result<void> first_failure(std::initializer_list<std::pair<int, const char*>> calls) {
   for (auto [rc, call] : calls) {
     if (rc != 0) {
       return libc_error(call, rc);
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 // Owns the attribute and file-action objects posix_spawnp reads.
@@ -101,10 +101,11 @@ public:
     }
   }
 
-  std::optional<Error> prepare(const SpawnRequest& request, int out_fd, int err_fd) {
-    if (auto error = first_failure({{m_attr_rc, "posix_spawnattr_init"},
-                                    {m_actions_rc, "posix_spawn_file_actions_init"}})) {
-      return error;
+  Result<void> prepare(const SpawnRequest& request, int out_fd, int err_fd) {
+    if (Result<void> initialised = first_failure(
+            {{m_attr_rc, "posix_spawnattr_init"}, {m_actions_rc, "posix_spawn_file_actions_init"}});
+        !initialised) {
+      return initialised;
     }
     sigset_t empty;
     sigemptyset(&empty);
@@ -145,8 +146,8 @@ private:
 Result<pid_t> spawn(const SpawnRequest& request, const std::string& subject, int out_fd,
                     int err_fd) {
   SpawnConfig config;
-  if (auto error = config.prepare(request, out_fd, err_fd)) {
-    return with_subject(subject, *error);
+  if (Result<void> prepared = config.prepare(request, out_fd, err_fd); !prepared) {
+    return with_subject(subject, prepared.error());
   }
   std::vector<std::string> env = child_environment(request.extra_env);
   pid_t pid = -1;
@@ -192,16 +193,16 @@ public:
       }
       for (size_t i = 0; i < m_pipes.size(); ++i) {
         if (fds[i].revents != 0) {
-          if (auto error = read_chunk(i)) {
-            return *error;
+          if (Result<void> read = read_chunk(i); !read) {
+            return read.error();
           }
         }
       }
       if (fds[2].revents != 0) {
         handle_signals();
       }
-      if (auto error = try_reap()) {
-        return *error;
+      if (Result<void> reaped = try_reap(); !reaped) {
+        return reaped.error();
       }
     }
     handle_signals();  // one that came in just before the end still cancels the job
@@ -259,29 +260,28 @@ private:
     }
   }
 
-  std::optional<Error> read_chunk(size_t index) {
+  Result<void> read_chunk(size_t index) {
     ssize_t got = read(m_pipes[index].get(), m_buffer.data(), m_buffer.size());
     if (got < 0) {
-      return errno == EINTR || errno == EAGAIN ? std::nullopt
-                                               : std::optional<Error>(libc_error("read"));
+      return errno == EINTR || errno == EAGAIN ? Result<void>() : libc_error("read");
     }
     if (got == 0) {
       m_pipes[index].reset();
-      return std::nullopt;
+      return {};
     }
     Stream stream = index == 0 ? Stream::out : Stream::err;
     m_sink.on_output(stream, std::string_view(m_buffer.data(), static_cast<size_t>(got)));
-    return std::nullopt;
+    return {};
   }
 
-  std::optional<Error> try_reap() {
+  Result<void> try_reap() {
     if (m_reaped) {
-      return std::nullopt;
+      return {};
     }
     int status = 0;
     pid_t got = wait_for(m_pid, &status, WNOHANG);
     if (got <= 0) {
-      return got == 0 ? std::nullopt : std::optional<Error>(libc_error("waitpid"));
+      return got == 0 ? Result<void>() : libc_error("waitpid");
     }
     Clock::time_point now = Clock::now();
     m_reaped = true;
@@ -292,7 +292,7 @@ private:
     m_deadline.reset();
     m_kill_at.reset();
     m_stop_reading_at = now + k_orphan_drain;
-    return std::nullopt;
+    return {};
   }
 
   const SpawnRequest& m_request;
@@ -320,8 +320,8 @@ Result<ChildExit> PosixProcessRunner::run(const SpawnRequest& request, OutputSin
     subject += " in '" + request.working_directory + "'";
   }
   SignalTrap trap;  // before spawning, so no signal slips between spawn and loop
-  if (auto error = trap.install(true)) {
-    return with_subject(subject, *error);
+  if (Result<void> installed = trap.install(true); !installed) {
+    return with_subject(subject, installed.error());
   }
   Result<Pipe> out = make_pipe(0);
   if (!out) {

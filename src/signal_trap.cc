@@ -48,7 +48,7 @@ SignalTrap::~SignalTrap() {
   }
 }
 
-std::optional<Error> SignalTrap::install(bool ignore_sigpipe) {
+Result<void> SignalTrap::install(bool ignore_sigpipe) {
   Result<Pipe> created = make_pipe(O_NONBLOCK);  // the handler must never block
   if (!created) {
     return created.error();
@@ -57,8 +57,8 @@ std::optional<Error> SignalTrap::install(bool ignore_sigpipe) {
   m_previous_fd = g_signal_fd.exchange(m_pipe.write.get());
   m_installed = true;
   for (int signo : {SIGINT, SIGTERM}) {
-    if (auto error = set_handler(signo, on_signal)) {
-      return error;
+    if (Result<void> set = set_handler(signo, on_signal); !set) {
+      return set;
     }
   }
   // One that arrived under a SignalHold, while no trap was there to take it.
@@ -66,7 +66,7 @@ std::optional<Error> SignalTrap::install(bool ignore_sigpipe) {
     auto byte = static_cast<unsigned char>(pending);
     static_cast<void>(write(m_pipe.write.get(), &byte, 1));
   }
-  return ignore_sigpipe ? set_handler(SIGPIPE, SIG_IGN) : std::nullopt;
+  return ignore_sigpipe ? set_handler(SIGPIPE, SIG_IGN) : Result<void>();
 }
 
 int SignalTrap::take_signal() const {
@@ -79,7 +79,7 @@ int SignalTrap::take_signal() const {
   return byte;
 }
 
-std::optional<Error> SignalTrap::set_handler(int signo, void (*handler)(int)) {
+Result<void> SignalTrap::set_handler(int signo, void (*handler)(int)) {
   struct sigaction action {};
   action.sa_handler = handler;
   action.sa_flags = SA_RESTART;
@@ -89,7 +89,7 @@ std::optional<Error> SignalTrap::set_handler(int signo, void (*handler)(int)) {
     return libc_error("sigaction");
   }
   m_saved.emplace_back(signo, previous);
-  return std::nullopt;
+  return {};
 }
 
 // An outer trap whose pipe nobody reads: what matters is g_pending_signal, which the next
@@ -131,7 +131,7 @@ struct CancelOnSignal::Watcher {
 CancelOnSignal::CancelOnSignal(Cancellation& cancellation)
     : m_watcher(std::make_unique<Watcher>()) {
   Result<Pipe> stop = make_pipe(O_NONBLOCK);
-  if (!stop || m_watcher->trap.install(false)) {
+  if (!stop || !m_watcher->trap.install(false)) {
     return;  // signals do what they did before: kept by a SignalHold, else fatal
   }
   m_watcher->stop = std::move(stop.value());
@@ -149,7 +149,7 @@ CancelOnSignal::~CancelOnSignal() {
 
 int interruptible_sleep(std::chrono::milliseconds duration) {
   SignalTrap trap;
-  if (trap.install(false)) {
+  if (!trap.install(false)) {
     std::this_thread::sleep_for(duration);  // cannot catch signals; still wait
     return 0;
   }

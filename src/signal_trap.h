@@ -7,7 +7,6 @@
 #pragma once
 
 #include <csignal>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -27,7 +26,7 @@ public:
 
   /// An Error when the pipe or a handler could not be set up; signals then keep (or, for
   /// the handlers already set, get back at destruction) their previous dispositions.
-  std::optional<Error> install(bool ignore_sigpipe);
+  Result<void> install(bool ignore_sigpipe);
 
   /// Readable while a caught signal is pending.
   int read_fd() const { return m_pipe.read.get(); }
@@ -36,7 +35,7 @@ public:
   int take_signal() const;
 
 private:
-  std::optional<Error> set_handler(int signo, void (*handler)(int));
+  Result<void> set_handler(int signo, void (*handler)(int));
 
   Pipe m_pipe;
   bool m_installed = false;
