@@ -1,6 +1,6 @@
-// What cloudflare_api.h exposes of its parsing: parse_base_url (CLOUDFLARE_API_BASE_URL),
-// proxy_for (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and scrub_secret. The envelope parser
-// (body -> ApiResponse) is internal to cloudflare_api.cc, so it is not reached here.
+// The parsing behind the Cloudflare API client: parse_base_url (CLOUDFLARE_API_BASE_URL)
+// and proxy_for (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) from http_settings.h, and scrub_secret
+// from api_response.h. The envelope parser (body -> ApiResponse) is api_response_fuzz's.
 // A parsed URL must print back to itself; a proxy must be a usable host:port; a scrubbed
 // text must not contain the secret.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -11,8 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "cloudflare_api.h"
+#include "api_response.h"
 #include "fuzz_support.h"
+#include "http_settings.h"
 
 using namespace cfdeploy;
 using namespace cfdeploy::fuzz;

@@ -1,9 +1,12 @@
 // Errors as values: an Error says what was being done and why it failed, and
-// Result<T> carries either a value or an Error. Only the CLI layer turns an
-// Error into an exit code.
+// Result<T> carries either a value or an Error (Result<void>: nothing, or an Error).
+// A Result must be looked at: dropping one is a compile error, so a caller that
+// means to ignore a failure says so (static_cast<void>) with the reason why. Only
+// the CLI layer turns an Error into an exit code.
 #pragma once
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -31,7 +34,7 @@ inline std::string system_error_text(int error_number) {
 }
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
 public:
   Result(T value) : m_state(std::move(value)) {}
   Result(Error error) : m_state(std::move(error)) {}
@@ -45,6 +48,22 @@ public:
 
 private:
   std::variant<T, Error> m_state;
+};
+
+/// The outcome of work that gives back nothing but may fail: `return {};` on success.
+template <>
+class [[nodiscard]] Result<void> {
+public:
+  Result() = default;
+  Result(Error error) : m_error(std::move(error)) {}
+
+  bool ok() const { return !m_error.has_value(); }
+  explicit operator bool() const { return ok(); }
+
+  const Error& error() const { return *m_error; }
+
+private:
+  std::optional<Error> m_error;
 };
 
 }  // namespace cfdeploy

@@ -2,275 +2,26 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "json_depth.h"
-#include "toml_depth.h"
+#include "config_document.h"
 
 namespace cfdeploy {
 namespace {
 
 using nlohmann::json;
-using Lines = std::map<std::string, int>;  // JSON pointer -> line of the key or element
 
 constexpr const char* k_default_migrations_dir = "migrations";
-// How deeply objects and arrays may nest. A real configuration nests four or five levels;
-// a hostile one nested a hundred thousand deep would otherwise cost memory growing with
-// the square of its depth (every level records the path down to it).
-constexpr int k_max_depth = 64;
 constexpr uintmax_t k_max_config_bytes = uintmax_t{16} << 20;
 constexpr std::array<const char*, 3> k_config_names = {"wrangler.json", "wrangler.jsonc",
                                                        "wrangler.toml"};
-
-// Both formats become the same tree: the values as JSON, and a line for every path in it.
-struct Document {
-  json root;
-  Lines lines;
-};
-
-Error located_error(const std::string& path, int line, const std::string& what) {
-  return Error{path + ":" + std::to_string(line), what};
-}
-
-std::string pointer_escape(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  }
-  return out;
-}
-
-int line_at(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
-}
-
-// Records the line of every member and element of a JSON text that is known to be valid.
-class LineScanner {
-public:
-  explicit LineScanner(std::string_view text) : m_text(text) {}
-
-  Lines run() {
-    value("", false);
-    return std::move(m_lines);
-  }
-
-private:
-  void skip_space() {
-    while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos]))) {
-      m_line += m_text[m_pos] == '\n' ? 1 : 0;
-      ++m_pos;
-    }
-  }
-
-  void value(const std::string& pointer, bool recorded) {
-    skip_space();
-    if (!recorded) {
-      m_lines[pointer] = m_line;
-    }
-    if (m_pos >= m_text.size()) {
-      return;
-    }
-    char c = m_text[m_pos];
-    if (c == '{' || c == '[') {
-      container(pointer, c == '{' ? '}' : ']');
-    } else if (c == '"') {
-      string();
-    } else {
-      while (m_pos < m_text.size() &&
-             std::string_view(",]}").find(m_text[m_pos]) == std::string_view::npos &&
-             !std::isspace(static_cast<unsigned char>(m_text[m_pos]))) {
-        ++m_pos;
-      }
-    }
-  }
-
-  std::string string() {
-    size_t start = m_pos++;
-    while (m_pos < m_text.size() && m_text[m_pos] != '"') {
-      m_pos += m_text[m_pos] == '\\' ? 2 : 1;
-    }
-    ++m_pos;
-    json decoded = json::parse(m_text.substr(start, m_pos - start), nullptr, false);
-    return decoded.is_string() ? decoded.get<std::string>() : "";
-  }
-
-  void container(const std::string& pointer, char close) {
-    ++m_pos;
-    for (size_t index = 0;; ++index) {
-      skip_space();
-      if (m_pos >= m_text.size() || m_text[m_pos] == close) {
-        ++m_pos;
-        return;
-      }
-      if (close == '}') {
-        std::string child = pointer + "/" + pointer_escape(string());
-        m_lines[child] = m_line;
-        skip_space();
-        ++m_pos;  // ':'
-        value(child, true);
-      } else {
-        value(pointer + "/" + std::to_string(index), false);
-      }
-      skip_space();
-      if (m_pos < m_text.size() && m_text[m_pos] == ',') {
-        ++m_pos;
-      }
-    }
-  }
-
-  std::string_view m_text;
-  size_t m_pos = 0;
-  int m_line = 1;
-  Lines m_lines;
-};
-
-// nlohmann's tree builder, keeping where parsing stopped: a number too large for a double
-// (1e400) fails with an out_of_range exception, which carries no position of its own.
-class LocatingDomParser : public nlohmann::detail::json_sax_dom_parser<json> {
-public:
-  explicit LocatingDomParser(json& tree) : json_sax_dom_parser(tree, false) {}
-
-  template <class Exception>
-  bool parse_error(size_t position, const std::string& /*token*/, const Exception& error) {
-    m_failed_at = position == 0 ? 0 : position - 1;
-    m_message = without_prefix(error.what());
-    if (error.id == 406) {  // wrangler's JavaScript parser would read it as Infinity
-      m_message += " (beyond what a double holds: write a smaller number or a string)";
-    }
-    return false;
-  }
-
-  size_t failed_at() const { return m_failed_at; }
-  const std::string& message() const { return m_message; }
-
-private:
-  // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error …"
-  // keeps only the explanation; the caller names the file and line.
-  static std::string without_prefix(const std::string& what) {
-    size_t column = what.find("column ");
-    size_t start = column == std::string::npos ? what.find("] ") : what.find(": ", column);
-    return start == std::string::npos ? what : what.substr(start + 2);
-  }
-
-  size_t m_failed_at = 0;
-  std::string m_message;
-};
-
-Error too_deep(const std::string& path, int line) {
-  return located_error(path, line,
-                       "nested more than " + std::to_string(k_max_depth) +
-                           " levels deep; a wrangler configuration needs far fewer");
-}
-
-// The first place where objects and arrays nest past k_max_depth, checked before parsing
-// so that no deep tree is ever built.
-std::optional<Error> json_too_deep(std::string_view text, const std::string& path) {
-  std::optional<size_t> at = json_nesting_past(text, k_max_depth);
-  return at ? std::optional<Error>(too_deep(path, line_at(text, *at))) : std::nullopt;
-}
-
-Result<Document> parse_json(std::string_view text, const std::string& path) {
-  Result<std::string> stripped = strip_jsonc(text, path);
-  if (!stripped) {
-    return stripped.error();
-  }
-  const std::string& clean = stripped.value();
-  if (std::optional<Error> deep = json_too_deep(clean, path)) {
-    return *deep;
-  }
-  json root;
-  LocatingDomParser parser(root);
-  if (!json::sax_parse(clean, &parser)) {
-    return located_error(path, line_at(clean, parser.failed_at()),
-                         "invalid JSON: " + parser.message());
-  }
-  return Document{std::move(root), LineScanner(clean).run()};
-}
-
-void toml_to_json(const toml::node& node, const std::string& pointer, json& out, Lines& lines) {
-  lines[pointer] = static_cast<int>(node.source().begin.line);
-  if (const toml::table* table = node.as_table()) {
-    out = json::object();
-    for (auto&& [key, child] : *table) {
-      std::string name(key.str());
-      toml_to_json(child, pointer + "/" + pointer_escape(name), out[name], lines);
-    }
-  } else if (const toml::array* array = node.as_array()) {
-    out = json::array();
-    for (size_t i = 0; i < array->size(); ++i) {
-      out.push_back(nullptr);
-      toml_to_json((*array)[i], pointer + "/" + std::to_string(i), out.back(), lines);
-    }
-  } else if (const toml::value<std::string>* text = node.as_string()) {
-    out = text->get();
-  } else if (const toml::value<int64_t>* integer = node.as_integer()) {
-    out = integer->get();
-  } else if (const toml::value<bool>* flag = node.as_boolean()) {
-    out = flag->get();
-  } else {
-    std::ostringstream printed;  // floats, dates and times: kept only as text
-    node.visit([&](auto&& v) { printed << v; });
-    out = printed.str();
-  }
-}
-
-// The line of the first table or array nested past k_max_depth (dotted keys and
-// [a.b.c] headers nest too), looking no deeper than that. A table that only a dotted key
-// made has no place of its own: it takes its parent's line.
-std::optional<int> toml_too_deep(const toml::node& node, int depth, int parent_line) {
-  int line = static_cast<int>(node.source().begin.line);
-  line = line > 0 ? line : parent_line;
-  if (depth > k_max_depth) {
-    return line;
-  }
-  std::optional<int> found;
-  if (const toml::table* table = node.as_table()) {
-    for (auto it = table->begin(); it != table->end() && !found; ++it) {
-      found = toml_too_deep(it->second, depth + 1, line);
-    }
-  } else if (const toml::array* array = node.as_array()) {
-    for (size_t i = 0; i < array->size() && !found; ++i) {
-      found = toml_too_deep((*array)[i], depth + 1, line);
-    }
-  }
-  return found;
-}
-
-Result<Document> parse_toml(std::string_view text, const std::string& path) {
-  // toml++ itself recurses once per dotted-key segment: a deep text is refused unparsed.
-  if (std::optional<int> line = toml_nesting_past(text, k_max_depth)) {
-    return too_deep(path, *line);
-  }
-  try {
-    toml::table table = toml::parse(text, path);
-    if (std::optional<int> line = toml_too_deep(table, 1, 1)) {
-      return too_deep(path, *line);
-    }
-    Document document;
-    toml_to_json(table, "", document.root, document.lines);
-    document.lines[""] = 1;
-    return document;
-  } catch (const toml::parse_error& e) {
-    return located_error(path, static_cast<int>(e.source().begin.line),
-                         "invalid TOML: " + std::string(e.description()));
-  } catch (const std::exception& e) {
-    return Error{"reading '" + path + "'", e.what()};
-  }
-}
 
 // One level of the file: the top level or an [env.NAME] section.
 struct RawSection {
@@ -285,17 +36,16 @@ struct RawConfig {
   std::vector<std::string> warnings;
 };
 
-// Reads the sections of a Document; keeps the first problem found.
+// Reads the sections of a ConfigDocument; keeps the first problem found.
 class SectionReader {
 public:
-  SectionReader(const Document& document, const std::string& path, ConfigFormat format)
+  SectionReader(const ConfigDocument& document, const std::string& path, ConfigFormat format)
       : m_document(document), m_path(path), m_format(format) {}
 
   std::optional<Error> error() const { return m_error; }
 
   SourceLocation at(const std::string& pointer) const {
-    auto found = m_document.lines.find(pointer);
-    return {m_path, found == m_document.lines.end() ? 1 : found->second};
+    return {m_path, m_document.line_of(pointer)};
   }
 
   bool expect(const json& value, json::value_t type, const std::string& pointer,
@@ -315,7 +65,7 @@ public:
     if (!object.contains(key)) {
       return std::nullopt;
     }
-    std::string child = pointer + "/" + pointer_escape(key);
+    std::string child = pointer + "/" + json_pointer_escape(key);
     if (!expect(object.at(key), json::value_t::string, child, what)) {
       return std::nullopt;
     }
@@ -385,14 +135,14 @@ private:
     return result;
   }
 
-  const Document& m_document;
+  const ConfigDocument& m_document;
   const std::string& m_path;
   ConfigFormat m_format;
   std::optional<Error> m_error;
   std::vector<std::string> m_warnings;
 };
 
-Result<RawConfig> read_sections(const Document& document, const std::string& path,
+Result<RawConfig> read_sections(const ConfigDocument& document, const std::string& path,
                                 ConfigFormat format) {
   SectionReader reader(document, path, format);
   if (!reader.expect(document.root, json::value_t::object, "", "the file's top level")) {
@@ -403,7 +153,7 @@ Result<RawConfig> read_sections(const Document& document, const std::string& pat
   if (document.root.contains("env") &&
       reader.expect(document.root.at("env"), json::value_t::object, "/env", "env")) {
     for (const auto& [name, body] : document.root.at("env").items()) {
-      std::string pointer = "/env/" + pointer_escape(name);
+      std::string pointer = "/env/" + json_pointer_escape(name);
       if (reader.expect(body, json::value_t::object, pointer, "env." + name)) {
         raw.environments.emplace_back(name, reader.section(body, pointer, "env." + name + "."));
       }
@@ -559,56 +309,10 @@ std::string find_wrangler_config(const std::string& directory) {
   return "";
 }
 
-Result<std::string> strip_jsonc(std::string_view text, const std::string& path) {
-  std::string out(text);
-  size_t pending_comma = std::string::npos;
-  for (size_t i = 0; i < out.size();) {
-    char c = out[i];
-    char next = i + 1 < out.size() ? out[i + 1] : '\0';
-    if (c == '"') {
-      size_t end = i + 1;
-      while (end < out.size() && out[end] != '"' && out[end] != '\n') {
-        end += out[end] == '\\' ? 2 : 1;
-      }
-      if (end >= out.size() || out[end] != '"') {
-        return located_error(path, line_at(out, i), "invalid JSON: unterminated string");
-      }
-      pending_comma = std::string::npos;
-      i = end + 1;
-    } else if (c == '/' && (next == '/' || next == '*')) {
-      size_t end = next == '/' ? out.find('\n', i) : out.find("*/", i + 2);
-      if (next == '*' && end == std::string::npos) {
-        return located_error(path, line_at(out, i), "invalid JSON: unterminated /* comment");
-      }
-      end = end == std::string::npos ? out.size() : end + (next == '*' ? 2 : 0);
-      for (size_t k = i; k < end; ++k) {
-        out[k] = out[k] == '\n' ? '\n' : ' ';
-      }
-      i = end;
-    } else if (c == ',' || c == '}' || c == ']') {
-      if (c != ',' && pending_comma != std::string::npos) {
-        out[pending_comma] = ' ';  // a trailing comma
-      }
-      pending_comma = c == ',' ? i : std::string::npos;
-      ++i;
-    } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) {
-        pending_comma = std::string::npos;
-      }
-      ++i;
-    }
-  }
-  return out;
-}
-
 Result<WranglerConfig> parse_wrangler_config(std::string_view text, ConfigFormat format,
                                              const std::string& path,
                                              const std::string& environment) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-    text.remove_prefix(3);  // a UTF-8 byte order mark
-  }
-  Result<Document> document =
-      format == ConfigFormat::toml ? parse_toml(text, path) : parse_json(text, path);
+  Result<ConfigDocument> document = parse_config_document(text, format, path);
   if (!document) {
     return document.error();
   }

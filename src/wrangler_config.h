@@ -1,6 +1,9 @@
 // The parts of a Wrangler configuration file that preflight checks (name, account_id,
 // d1_databases), read from wrangler.json, wrangler.jsonc or wrangler.toml the way wrangler
-// reads them, with `--env` resolved and the file and line of every value kept.
+// reads them, with `--env` resolved and the file and line of every value kept. The text
+// becomes a tree with line numbers in config_document; this module applies wrangler's rules
+// to that tree: which file is used, the types of the fields, what an environment inherits,
+// migrations_dir's default and which D1 entry a name or binding picks.
 #pragma once
 
 #include <optional>
@@ -8,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config_document.h"
 #include "error.h"
 #include "source_location.h"
 
@@ -45,8 +49,6 @@ struct WranglerConfig {
   const D1DatabaseConfig* find_d1(std::string_view name_or_binding) const;
 };
 
-enum class ConfigFormat { json, toml };
-
 /// The configuration file wrangler would use when run in `directory`: wrangler.json, then
 /// wrangler.jsonc, then wrangler.toml, in `directory` and then in each parent. Empty when
 /// there is none.
@@ -65,10 +67,5 @@ Result<WranglerConfig> read_wrangler_config(const std::string& path,
 Result<WranglerConfig> parse_wrangler_config(std::string_view text, ConfigFormat format,
                                              const std::string& path,
                                              const std::string& environment);
-
-/// `text` with // and /* */ comments and trailing commas blanked out, as wrangler's JSONC
-/// reader accepts them; line breaks are kept so line numbers stay right. Errors on an
-/// unterminated comment or string.
-Result<std::string> strip_jsonc(std::string_view text, const std::string& path);
 
 }  // namespace cfdeploy

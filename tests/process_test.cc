@@ -13,12 +13,15 @@
 #include <thread>
 #include <vector>
 
+#include "support/signals.h"
+
 namespace cfdeploy {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using namespace std::chrono_literals;
+using testing::raise_when_trapped;
 
 // The children in the timing tests would run for 120 s. Stopping them within this bound
 // proves the limit or signal worked, with room for a machine busy with other builds: the
@@ -67,27 +70,6 @@ ChildExit run_child(const SpawnRequest& request, RecordingSink& sink) {
 
 ChildExit run_child(const std::vector<std::string>& args, RecordingSink& sink) {
   return run_child(child_request(args), sink);
-}
-
-bool handler_installed(int signo) {
-  struct sigaction current {};
-  sigaction(signo, nullptr, &current);
-  return current.sa_handler != SIG_DFL;
-}
-
-// Raises `signo` in this process from another thread, once our code has
-// installed its handler (so the default action cannot kill the test).
-std::thread raise_when_trapped(int signo, milliseconds delay) {
-  return std::thread([signo, delay] {
-    Clock::time_point give_up = Clock::now() + 30s;
-    while (!handler_installed(signo) && Clock::now() < give_up) {
-      std::this_thread::sleep_for(1ms);
-    }
-    std::this_thread::sleep_for(delay);
-    if (handler_installed(signo)) {
-      raise(signo);
-    }
-  });
 }
 
 milliseconds elapsed_since(Clock::time_point start) {
@@ -294,22 +276,6 @@ TEST(ProcessRunner, RestoresSignalDispositions) {
   EXPECT_EQ(before, after);
 }
 
-TEST(SignalHold, ASignalBetweenTrapsIsHandedToTheNextSleep) {
-  std::chrono::milliseconds slept{};
-  {
-    SignalHold hold;
-    raise(SIGTERM);  // no child and no sleep: without the hold this would kill the test
-    Clock::time_point start = Clock::now();
-    EXPECT_EQ(interruptible_sleep(120s), SIGTERM);
-    slept = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed_since(start));
-    EXPECT_EQ(interruptible_sleep(1ms), 0) << "taken once, not again";
-  }
-  EXPECT_LT(slept, k_well_before);
-  struct sigaction current {};
-  sigaction(SIGTERM, nullptr, &current);
-  EXPECT_EQ(current.sa_handler, SIG_DFL) << "the hold puts the old disposition back";
-}
-
 TEST(SignalHold, ASignalBetweenTrapsStopsTheNextChild) {
   SignalHold hold;
   raise(SIGINT);
@@ -391,122 +357,6 @@ TEST(ProcessSignals, KillsChildIgnoringForwardedSigtermAfterGrace) {
   // before the child starts, so they are no floor for the child's own duration.)
   EXPECT_GE(exit.duration, 200ms);
   EXPECT_LT(exit.duration, k_well_before);
-}
-
-TEST(ProcessSignals, InterruptibleSleepReturnsTheSignal) {
-  std::thread raiser = raise_when_trapped(SIGINT, 50ms);
-  Clock::time_point start = Clock::now();
-  int received = interruptible_sleep(120s);
-  raiser.join();
-  EXPECT_EQ(received, SIGINT);
-  EXPECT_LT(elapsed_since(start), k_well_before);
-}
-
-TEST(ProcessSignals, InterruptibleSleepReturnsZeroAfterFullDuration) {
-  Clock::time_point start = Clock::now();
-  EXPECT_EQ(interruptible_sleep(150ms), 0);
-  EXPECT_GE(elapsed_since(start), 150ms);
-}
-
-TEST(ProcessWriteAll, ReturnsFalseWhenReaderIsGone) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  close(fds[0]);
-  EXPECT_FALSE(write_all(fds[1], "nobody is listening"));
-  close(fds[1]);
-  sigset_t pending;
-  sigpending(&pending);
-  EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);
-}
-
-TEST(ProcessWriteAll, WritesEverythingThroughAPipe) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  std::string sent(1024 * 1024, 'x');
-  std::string received;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t got = 0;
-    while ((got = read(fds[0], buffer, sizeof(buffer))) > 0) {
-      received.append(buffer, static_cast<size_t>(got));
-    }
-  });
-  EXPECT_TRUE(write_all(fds[1], sent));
-  close(fds[1]);
-  reader.join();
-  close(fds[0]);
-  EXPECT_TRUE(received == sent);
-}
-
-TEST(ProcessWriteUntil, AReaderThatStopsReadingCannotHoldItPastTheDeadline) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  std::string sent(4 * 1024 * 1024, 'x');  // more than the pipe holds
-  Clock::time_point start = Clock::now();
-  WriteStatus status = write_until(fds[1], sent, start + 300ms);
-  milliseconds took = elapsed_since(start);
-  close(fds[0]);
-  close(fds[1]);
-  EXPECT_EQ(status, WriteStatus::past_deadline);
-  EXPECT_GE(took, 300ms);
-  EXPECT_LT(took, k_well_before);
-}
-
-TEST(ProcessWriteUntil, AReaderThatKeepsReadingGetsEveryByteEvenPastTheDeadline) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  std::string sent(1024 * 1024, 'x');
-  std::string received;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t got = 0;
-    while ((got = read(fds[0], buffer, sizeof(buffer))) > 0) {
-      received.append(buffer, static_cast<size_t>(got));
-    }
-  });
-  EXPECT_EQ(write_until(fds[1], sent, Clock::now() + 60s), WriteStatus::written);
-  close(fds[1]);
-  reader.join();
-  close(fds[0]);
-  EXPECT_TRUE(received == sent);
-}
-
-TEST(ProcessWriteUntil, AGoneReaderIsAFailureNotATimeout) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  close(fds[0]);
-  EXPECT_EQ(write_until(fds[1], "nobody", Clock::now() + 60s), WriteStatus::failed);
-  EXPECT_EQ(errno, EPIPE);
-  close(fds[1]);
-}
-
-// The signal that cancelled `cancellation`, waiting up to 20 s for the watcher thread; 0 if none.
-int signal_that_cancelled(const Cancellation& cancellation) {
-  Clock::time_point give_up = Clock::now() + 20s;
-  while (cancellation.signal() == 0 && Clock::now() < give_up) {
-    std::this_thread::sleep_for(5ms);
-  }
-  return cancellation.signal();
-}
-
-TEST(CancelOnSignal, SigtermCancelsInsteadOfKilling) {
-  Cancellation cancellation;
-  {
-    CancelOnSignal cancel_on_signal(cancellation);
-    raise(SIGTERM);  // without the watcher this would kill the test
-    EXPECT_EQ(signal_that_cancelled(cancellation), SIGTERM);
-  }
-  struct sigaction current {};
-  sigaction(SIGTERM, nullptr, &current);
-  EXPECT_EQ(current.sa_handler, SIG_DFL) << "the old disposition is back";
-}
-
-TEST(CancelOnSignal, ASignalTheHoldKeptCancelsAtOnce) {
-  SignalHold hold;
-  raise(SIGINT);  // before anything watches: the hold keeps it
-  Cancellation cancellation;
-  CancelOnSignal cancel_on_signal(cancellation);
-  EXPECT_EQ(signal_that_cancelled(cancellation), SIGINT);
 }
 
 }  // namespace

@@ -204,14 +204,14 @@ TEST(StepRunner, EchoesTheChildsBytesUnchanged) {
   static constexpr char k_raw[] = "\x1b[31mred\x1b[0m\r\n\xff\xfe binary\0tail";
   std::string bytes(k_raw, sizeof(k_raw) - 1);  // keeps the NUL inside
   Harness h({{bytes, "out line\n", exited(0), ""}});
-  h.run();
+  ASSERT_TRUE(h.run().ok());
   EXPECT_EQ(h.echoed_err, bytes);
   EXPECT_EQ(h.echoed_out, "out line\n");
 }
 
 TEST(StepRunner, GivesEachAttemptItsOwnOutputFile) {
   Harness h({{k_box_10013, "", exited(1), ""}, {"", "", exited(0), ""}});
-  h.run();
+  ASSERT_TRUE(h.run().ok());
   ASSERT_EQ(h.runner.requests.size(), 2u);
   auto output_path = [](const SpawnRequest& request) {
     for (const std::string& assignment : request.extra_env) {

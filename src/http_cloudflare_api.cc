@@ -1,5 +1,7 @@
-#include "cloudflare_api.h"
-
+// The CloudflareApi that make_http_api returns: cpp-httplib over OpenSSL, a fresh client per
+// request, each request ended by its deadline or a cancellation (RequestWatchdog), answers
+// capped at k_max_answer_bytes, and the token scrubbed from whatever comes back. The only
+// file that includes httplib and OpenSSL.
 #include <fcntl.h>
 #include <httplib.h>
 #include <openssl/x509.h>
@@ -8,19 +10,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
 
 #include "build_info.h"
-#include "json_depth.h"
+#include "cloudflare_api.h"
 
 namespace cfdeploy {
 namespace {
@@ -29,160 +28,11 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr size_t k_excerpt_chars = 100;
-
-std::string env_value(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
-
-std::string first_set(std::initializer_list<const char*> names) {
-  for (const char* name : names) {
-    if (std::string value = env_value(name); !value.empty()) {
-      return value;
-    }
-  }
-  return "";
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-// The start of a body for a message: one line, printable characters only.
-std::string excerpt(const std::string& body) {
-  std::string out;
-  for (char c : body.substr(0, k_excerpt_chars)) {
-    bool blank =
-        std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c));
-    if (!blank || (!out.empty() && out.back() != ' ')) {
-      out += blank ? ' ' : c;
-    }
-  }
-  return body.size() > k_excerpt_chars ? out + "…" : out;
-}
-
-std::vector<ApiMessage> messages_of(const json& envelope, const char* key) {
-  std::vector<ApiMessage> list;
-  if (!envelope.contains(key) || !envelope.at(key).is_array()) {
-    return list;
-  }
-  for (const json& item : envelope.at(key)) {
-    ApiMessage message;
-    if (item.is_string()) {
-      message.message = item.get<std::string>();
-    } else if (item.is_object()) {
-      if (item.contains("code") && item.at("code").is_number_integer()) {
-        message.code = item.at("code").get<int>();
-      }
-      if (item.contains("message") && item.at("message").is_string()) {
-        message.message = item.at("message").get<std::string>();
-      }
-    }
-    list.push_back(std::move(message));
-  }
-  return list;
-}
-
-// Cloudflare's answers nest a few levels; the tree of a far deeper one would overflow the
-// stack when it is copied or printed.
-constexpr int k_max_answer_depth = 256;
-
-ApiResponse parse_envelope(int status, const std::string& body, const std::string& type) {
-  ApiResponse response;
-  response.status = status;
-  if (json_nesting_past(body, k_max_answer_depth)) {
-    response.failure = TransportFailure::bad_body;
-    response.failure_detail = "HTTP " + std::to_string(status) +
-                              " with a body that is not a Cloudflare JSON answer (nested more "
-                              "than " +
-                              std::to_string(k_max_answer_depth) + " levels deep)";
-    return response;
-  }
-  json envelope = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (envelope.is_discarded() || !envelope.is_object() || !envelope.contains("success")) {
-    response.failure = TransportFailure::bad_body;
-    response.failure_detail = "HTTP " + std::to_string(status) +
-                              " with a body that is not a Cloudflare JSON answer" +
-                              (type.empty() ? "" : " (" + type + ")") + ": " + excerpt(body);
-    return response;
-  }
-  // Neither a success nor a refusal: nothing about the request can be read from it.
-  if (!envelope.at("success").is_boolean()) {
-    response.failure = TransportFailure::bad_body;
-    response.failure_detail = "HTTP " + std::to_string(status) +
-                              " with a \"success\" field that is not true or false: " +
-                              excerpt(envelope.at("success").dump());
-    return response;
-  }
-  response.success = envelope.at("success").get<bool>();
-  response.result = envelope.contains("result") ? envelope.at("result") : json();
-  response.errors = messages_of(envelope, "errors");
-  response.messages = messages_of(envelope, "messages");
-  return response;
-}
-
 ApiResponse failed(TransportFailure kind, std::string detail) {
   ApiResponse response;
   response.failure = kind;
   response.failure_detail = std::move(detail);
   return response;
-}
-
-bool is_loopback(std::string host) {
-  host = lower(host);
-  return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") ||
-         host == "::1" || host == "[::1]";
-}
-
-bool no_proxy_matches(const std::string& no_proxy, const std::string& host) {
-  std::string name = lower(host);
-  std::string list = lower(no_proxy);
-  std::replace(list.begin(), list.end(), ',', ' ');
-  std::istringstream entries(list);
-  for (std::string entry; entries >> entry;) {
-    entry = entry.substr(0, entry.find(':'));
-    entry.erase(0, entry.starts_with("*.") ? 2 : entry.starts_with(".") ? 1 : 0);
-    if (entry == "*" || name == entry || name.ends_with("." + entry)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-Result<ProxySetting> parse_proxy(std::string url) {
-  std::string scheme = lower(url.substr(0, url.find("://")));
-  if (url.find("://") != std::string::npos) {
-    if (scheme != "http") {
-      return Error{"using the proxy from HTTPS_PROXY/HTTP_PROXY",
-                   "only http:// proxies are supported, not " + scheme + "://"};
-    }
-    url.erase(0, url.find("://") + 3);
-  }
-  url = url.substr(0, url.find('/'));
-  ProxySetting proxy;
-  if (size_t at = url.rfind('@'); at != std::string::npos) {
-    std::string user = url.substr(0, at);
-    proxy.user = user.substr(0, user.find(':'));
-    proxy.password = user.find(':') == std::string::npos ? "" : user.substr(user.find(':') + 1);
-    url.erase(0, at + 1);
-  }
-  size_t colon = url.rfind(':');
-  if (colon != std::string::npos && url.find(']', colon) == std::string::npos) {
-    const char* digits = url.data() + colon + 1;
-    int port = 0;
-    auto [end, error] = std::from_chars(digits, url.data() + url.size(), port);
-    bool whole = error == std::errc() && end == url.data() + url.size();
-    proxy.port = whole ? port : 0;  // "host:abc" is refused below, not taken as port 80
-    url.erase(colon);
-  }
-  proxy.host = url;
-  if (proxy.host.empty() || proxy.port <= 0 || proxy.port > 65535) {
-    return Error{"using the proxy from HTTPS_PROXY/HTTP_PROXY", "not a host:port proxy address"};
-  }
-  return proxy;
 }
 
 // A Content-Length past the cap: the answer is refused before any of its body is read.
@@ -335,13 +185,7 @@ private:
     } catch (const std::exception& e) {
       response = failed(TransportFailure::other, std::string("request failed: ") + e.what());
     }
-    response.failure_detail = scrub_secret(response.failure_detail, m_options.token);
-    for (auto* list : {&response.errors, &response.messages}) {
-      for (ApiMessage& message : *list) {
-        message.message = scrub_secret(message.message, m_options.token);
-      }
-    }
-    return response;
+    return scrub_secret_from_response(std::move(response), m_options.token);
   }
 
   ApiResponse exchange(const std::string& method, const std::string& path,
@@ -379,7 +223,7 @@ private:
     client->set_socket_options([&watchdog](socket_t socket) { watchdog.adopt(socket); });
     httplib::Result result = client->send(request);
     if (result && !too_large) {
-      return parse_envelope(result->status, answer, result->get_header_value("Content-Type"));
+      return parse_api_response(result->status, answer, result->get_header_value("Content-Type"));
     }
     if (too_large) {
       return failed(TransportFailure::too_large,
@@ -504,152 +348,6 @@ private:
 
 }  // namespace
 
-ApiResponse parse_api_response(int status, const std::string& body,
-                               const std::string& content_type) {
-  return parse_envelope(status, body, content_type);
-}
-
-std::string_view to_string(TransportFailure failure) {
-  switch (failure) {
-    case TransportFailure::none:
-      return "none";
-    case TransportFailure::timeout:
-      return "timeout";
-    case TransportFailure::connection_refused:
-      return "connection refused";
-    case TransportFailure::connection_reset:
-      return "connection reset";
-    case TransportFailure::tls:
-      return "TLS error";
-    case TransportFailure::bad_body:
-      return "bad body";
-    case TransportFailure::too_large:
-      return "too large";
-    case TransportFailure::cancelled:
-      return "cancelled";
-    case TransportFailure::other:
-      break;
-  }
-  return "other";
-}
-
-bool ApiResponse::ok() const {
-  return failure == TransportFailure::none && status >= 200 && status < 300 && success;
-}
-
-bool ApiResponse::inconclusive() const {
-  return failure != TransportFailure::none || status >= 500 || status == 429 || status == 0;
-}
-
-std::optional<int> ApiResponse::error_code() const {
-  for (const ApiMessage& error : errors) {
-    if (error.code != 0) {
-      return error.code;
-    }
-  }
-  return std::nullopt;
-}
-
-bool ApiResponse::has_error_code(int code) const {
-  return std::any_of(errors.begin(), errors.end(),
-                     [code](const ApiMessage& error) { return error.code == code; });
-}
-
-std::string ApiResponse::summary() const {
-  if (failure != TransportFailure::none) {
-    return failure_detail;
-  }
-  std::string text = "HTTP " + std::to_string(status);
-  for (size_t i = 0; i < errors.size(); ++i) {
-    text += (i == 0 ? ": " : "; ") + errors[i].message;
-    if (errors[i].code != 0) {
-      text += " [code: " + std::to_string(errors[i].code) + "]";
-    }
-  }
-  return text;
-}
-
-Result<BaseUrl> parse_base_url(std::string_view url) {
-  Error bad{"reading the API base URL '" + std::string(url) + "'",
-            "expected http://HOST[:PORT][/PATH] or https://…"};
-  std::string rest(url);
-  BaseUrl base;
-  std::string scheme = lower(rest.substr(0, rest.find("://")));
-  if (rest.find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
-    return bad;
-  }
-  base.https = scheme == "https";
-  base.port = base.https ? 443 : 80;
-  rest.erase(0, scheme.size() + 3);
-  rest = rest.substr(0, rest.find_first_of("?#"));
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  base.prefix = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!base.prefix.empty() && base.prefix.back() == '/') {
-    base.prefix.pop_back();
-  }
-  size_t bracket = authority.find(']');
-  size_t colon = authority.rfind(':');
-  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
-    std::string port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) ||
-        std::stoi(port) == 0 || std::stoi(port) > 65535) {
-      return bad;
-    }
-    base.port = std::stoi(port);
-    authority.erase(colon);
-  }
-  if (authority.size() > 2 && authority.front() == '[' && authority.back() == ']') {
-    authority = authority.substr(1, authority.size() - 2);
-  }
-  base.host = authority;
-  if (base.host.empty() || base.host.find_first_of("@ ") != std::string::npos) {
-    return bad;
-  }
-  return base;
-}
-
-ProxyEnvironment ProxyEnvironment::from_environment() {
-  // Lower case first, as wrangler's HTTP stack (undici) reads them.
-  return ProxyEnvironment{first_set({"https_proxy", "HTTPS_PROXY"}),
-                          first_set({"http_proxy", "HTTP_PROXY"}),
-                          first_set({"no_proxy", "NO_PROXY"})};
-}
-
-Result<std::optional<ProxySetting>> proxy_for(const BaseUrl& target,
-                                              const ProxyEnvironment& environment) {
-  std::string url = target.https && !environment.https_proxy.empty() ? environment.https_proxy
-                                                                     : environment.http_proxy;
-  if (url.empty() || is_loopback(target.host) ||
-      no_proxy_matches(environment.no_proxy, target.host)) {
-    return std::optional<ProxySetting>();
-  }
-  Result<ProxySetting> proxy = parse_proxy(url);
-  if (!proxy) {
-    return proxy.error();
-  }
-  return std::optional<ProxySetting>(proxy.value());
-}
-
-HttpOptions http_options_from_environment() {
-  HttpOptions options;
-  // CF_API_BASE_URL is the older name wrangler still accepts.
-  std::string base = first_set({"CLOUDFLARE_API_BASE_URL", "CF_API_BASE_URL"});
-  if (!base.empty()) {
-    options.base_url = base;
-  }
-  options.proxy = ProxyEnvironment::from_environment();
-  return options;
-}
-
-std::string effective_ca_file(const std::string& ca_file) {
-  if (!ca_file.empty()) {
-    return ca_file;
-  }
-  std::string from_environment = env_value("SSL_CERT_FILE");
-  return from_environment.empty() ? k_system_ca_file : from_environment;
-}
-
 Result<std::unique_ptr<CloudflareApi>> make_http_api(HttpOptions options) {
   Result<BaseUrl> base = parse_base_url(options.base_url);
   if (!base) {
@@ -668,16 +366,6 @@ Result<std::unique_ptr<CloudflareApi>> make_http_api(HttpOptions options) {
   }
   return std::unique_ptr<CloudflareApi>(std::make_unique<HttpCloudflareApi>(
       std::move(options), std::move(base.value()), std::move(proxy.value())));
-}
-
-std::string scrub_secret(std::string text, std::string_view secret) {
-  if (secret.empty()) {
-    return text;
-  }
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
-    text.replace(at, secret.size(), "***");
-  }
-  return text;
 }
 
 }  // namespace cfdeploy
