@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "environment.h"
 
 namespace cfdeploy {
 namespace {
@@ -61,11 +62,6 @@ std::string_view without_trailing_slash(std::string_view url) {
     url.remove_suffix(1);
   }
   return url;
-}
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
 }
 
 std::string permission_keys_json(const std::vector<std::string>& permissions) {

@@ -20,6 +20,7 @@
 
 #include "build_info.h"
 #include "cloudflare_api.h"
+#include "duration_text.h"
 
 namespace cfdeploy {
 namespace {
@@ -42,11 +43,6 @@ bool announces_too_much(const httplib::Response& response) {
   auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), bytes);
   return error == std::errc::result_out_of_range ||
          (error == std::errc() && bytes > k_max_answer_bytes);
-}
-
-std::string seconds_text(milliseconds duration) {
-  std::string seconds = std::to_string(static_cast<double>(duration.count()) / 1000);
-  return seconds.substr(0, seconds.find('.') + 2) + " s";
 }
 
 // Ends one request when its deadline passes or the run is cancelled, whichever comes first,
@@ -235,7 +231,7 @@ private:
         return cancelled_failure(cancelled());
       case RequestWatchdog::Stop::deadline:
         return failed(TransportFailure::timeout, "no complete answer from " + where() +
-                                                     " within the " + seconds_text(limit) +
+                                                     " within the " + tenths_text(limit) +
                                                      " timeout");
       case RequestWatchdog::Stop::none:
         break;
@@ -299,7 +295,7 @@ private:
   ApiResponse transport_failure(httplib::ClientImpl& client, httplib::Error error,
                                 milliseconds elapsed, milliseconds limit) const {
     std::string where = this->where();
-    std::string seconds = seconds_text(limit);
+    std::string seconds = tenths_text(limit);
     switch (error) {
       case httplib::Error::ConnectionTimeout:
         return failed(TransportFailure::timeout,

@@ -6,38 +6,30 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "ascii_case.h"
+#include "environment.h"
+
 namespace cfdeploy {
 namespace {
 
-std::string env_value(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
-
 std::string first_set(std::initializer_list<const char*> names) {
   for (const char* name : names) {
-    if (std::string value = env_value(name); !value.empty()) {
+    if (std::string value = env_or_empty(name); !value.empty()) {
       return value;
     }
   }
   return "";
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 bool is_loopback(std::string host) {
-  host = lower(host);
+  host = to_lower(host);
   return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") ||
          host == "::1" || host == "[::1]";
 }
 
 bool no_proxy_matches(const std::string& no_proxy, const std::string& host) {
-  std::string name = lower(host);
-  std::string list = lower(no_proxy);
+  std::string name = to_lower(host);
+  std::string list = to_lower(no_proxy);
   std::replace(list.begin(), list.end(), ',', ' ');
   std::istringstream entries(list);
   for (std::string entry; entries >> entry;) {
@@ -51,7 +43,7 @@ bool no_proxy_matches(const std::string& no_proxy, const std::string& host) {
 }
 
 Result<ProxySetting> parse_proxy(std::string url) {
-  std::string scheme = lower(url.substr(0, url.find("://")));
+  std::string scheme = to_lower(url.substr(0, url.find("://")));
   if (url.find("://") != std::string::npos) {
     if (scheme != "http") {
       return Error{"using the proxy from HTTPS_PROXY/HTTP_PROXY",
@@ -90,7 +82,7 @@ Result<BaseUrl> parse_base_url(std::string_view url) {
             "expected http://HOST[:PORT][/PATH] or https://…"};
   std::string rest(url);
   BaseUrl base;
-  std::string scheme = lower(rest.substr(0, rest.find("://")));
+  std::string scheme = to_lower(rest.substr(0, rest.find("://")));
   if (rest.find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
     return bad;
   }
@@ -162,7 +154,7 @@ std::string effective_ca_file(const std::string& ca_file) {
   if (!ca_file.empty()) {
     return ca_file;
   }
-  std::string from_environment = env_value("SSL_CERT_FILE");
+  std::string from_environment = env_or_empty("SSL_CERT_FILE");
   return from_environment.empty() ? k_system_ca_file : from_environment;
 }
 

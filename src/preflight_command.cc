@@ -12,6 +12,7 @@
 #include "catalogue.h"
 #include "cloudflare_api.h"
 #include "diagnostics.h"
+#include "environment.h"
 #include "error.h"
 #include "json_depth.h"
 #include "number_option.h"
@@ -49,11 +50,6 @@ struct PreflightRequest {
   milliseconds request_timeout{15000};     // --timeout's default, per request
   std::optional<milliseconds> time_limit;  // a step's: no request outlasts it
 };
-
-std::optional<std::string> env_value(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
-}
 
 // Says where the bad character is without showing any of the token.
 std::string token_problem(const std::string& token) {
