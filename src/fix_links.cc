@@ -57,6 +57,31 @@ bool is_server_url(std::string_view url) {
   });
 }
 
+bool has_word(std::string_view text, std::string_view word) {
+  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    bool starts = at == 0 || text[at - 1] == ' ';
+    bool ends = at + word.size() == text.size() || text[at + word.size()] == ' ';
+    if (starts && ends) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// What a new token needs: an entry that names several permissions names the
+// candidates, and the step's own command says which of them it is.
+std::vector<std::string> token_permissions(const CatalogueEntry& entry, std::string_view step) {
+  std::vector<std::string> permissions = entry.permissions;
+  if (std::optional<std::string_view> needed = step_permission(step)) {
+    bool among = std::find(permissions.begin(), permissions.end(), *needed) != permissions.end();
+    if (among && permissions.size() > 1) {
+      permissions.clear();
+    }
+    permissions.emplace_back(*needed);
+  }
+  return permissions;
+}
+
 std::string_view without_trailing_slash(std::string_view url) {
   while (url.ends_with('/')) {
     url.remove_suffix(1);
@@ -139,6 +164,40 @@ std::optional<std::string> rerun_command(const GithubRun& run) {
     return std::nullopt;
   }
   return "gh run rerun " + run.run_id + " --failed";
+}
+
+std::optional<std::string_view> step_permission(std::string_view step) {
+  if (has_word(step, "d1")) {
+    return k_keys[0].permission;
+  }
+  if (has_word(step, "pages")) {
+    return k_keys[2].permission;
+  }
+  if (has_word(step, "deploy") || has_word(step, "publish") || has_word(step, "versions")) {
+    return k_keys[1].permission;
+  }
+  return std::nullopt;
+}
+
+std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
+                                  const GithubRun& run) {
+  if (entry.failure_class != FailureClass::authentication &&
+      entry.failure_class != FailureClass::authorization) {
+    return {};
+  }
+  std::vector<Fix> fixes;
+  std::string token_name = run.valid() ? "cfdeploy " + run.repository : "cfdeploy";
+  if (std::optional<std::string> url =
+          token_template_url(token_permissions(entry, step), token_name, false)) {
+    fixes.push_back({"token", "Create a token with these permissions", *url, ""});
+  }
+  if (std::optional<std::string> url = secrets_page_url(run)) {
+    fixes.push_back({"secret", "Replace the CLOUDFLARE_API_TOKEN secret", *url, ""});
+  }
+  if (std::optional<std::string> url = run_page_url(run)) {
+    fixes.push_back({"rerun", "Re-run the failed jobs", *url, rerun_command(run).value_or("")});
+  }
+  return fixes;
 }
 
 std::string percent_encode(std::string_view text) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "catalogue.h"
+
 namespace cfdeploy {
 
 /// Cloudflare's permission-group key and access type for a permission as the
@@ -51,6 +53,25 @@ std::optional<std::string> run_page_url(const GithubRun& run);
 
 /// `gh run rerun {id} --failed`, for people who use the GitHub CLI.
 std::optional<std::string> rerun_command(const GithubRun& run);
+
+/// One fix a person can make by following a link.
+struct Fix {
+  std::string kind;   // "token", "secret" or "rerun"
+  std::string title;  // what following the link does
+  std::string url;
+  std::string command;  // the same from a terminal, when there is one
+};
+
+/// The permission a step's wrangler command needs, read off its words ("wrangler d1
+/// migrations apply DB --remote" needs D1 Edit), in the catalogue's wording.
+std::optional<std::string_view> step_permission(std::string_view step);
+
+/// For a credential failure (authentication, authorization): a new token with what
+/// `entry` and the step need, named after the repository, then where the secret is
+/// replaced and how the run is re-run. Nothing for other failures, and no GitHub
+/// link when `run` is not valid().
+std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
+                                  const GithubRun& run);
 
 /// RFC 3986 percent-encoding: every byte but the unreserved characters.
 std::string percent_encode(std::string_view text);

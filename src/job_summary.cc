@@ -31,10 +31,6 @@ constexpr std::array<PermissionRow, 6> k_permission_table = {{
     {"Account \xE2\x80\xBA Account Analytics \xE2\x80\xBA Read", "optional: analytics queries"},
 }};
 
-constexpr std::string_view k_d1_edit = k_permission_table[0].permission;
-constexpr std::string_view k_workers_scripts_edit = k_permission_table[1].permission;
-constexpr std::string_view k_pages_edit = k_permission_table[2].permission;
-
 constexpr size_t k_max_error_lines_bytes = size_t{64} * 1024;
 
 bool is_credential_problem(const CatalogueEntry& entry) {
@@ -100,58 +96,19 @@ void write_permissions(std::ostream& out, const CatalogueEntry& entry) {
   out << "\n";
 }
 
-bool has_word(std::string_view text, std::string_view word) {
-  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    bool starts = at == 0 || text[at - 1] == ' ';
-    bool ends = at + word.size() == text.size() || text[at + word.size()] == ' ';
-    if (starts && ends) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The permission the step's own wrangler command needs, read off its words.
-std::optional<std::string_view> step_permission(std::string_view step) {
-  if (has_word(step, "d1")) {
-    return k_d1_edit;
-  }
-  if (has_word(step, "pages")) {
-    return k_pages_edit;
-  }
-  if (has_word(step, "deploy") || has_word(step, "publish") || has_word(step, "versions")) {
-    return k_workers_scripts_edit;
-  }
-  return std::nullopt;
-}
-
-// A new token with what the step and this error need, where to put it, how to re-run.
+// The links that make a credential fix, in the order a person follows them.
 void write_fix_links(std::ostream& out, const SummaryInput& input, const CatalogueEntry& entry) {
-  std::vector<std::string> permissions = entry.permissions;
-  if (std::optional<std::string_view> needed = step_permission(input.step)) {
-    // An entry that names several permissions names the candidates; the step's own
-    // command says which of them it is.
-    bool among = std::find(permissions.begin(), permissions.end(), *needed) != permissions.end();
-    if (among && permissions.size() > 1) {
-      permissions.clear();
+  std::vector<Fix> fixes = credential_fixes(entry, input.step, input.github_run);
+  for (const Fix& fix : fixes) {
+    out << "- " << markdown_link(fix.title, fix.url);
+    if (!fix.command.empty()) {
+      out << ", or " << markdown_code(fix.command);
     }
-    permissions.emplace_back(*needed);
+    out << "\n";
   }
-  const GithubRun& run = input.github_run;
-  std::string token_name = run.valid() ? "cfdeploy " + run.repository : "cfdeploy";
-  if (std::optional<std::string> url = token_template_url(permissions, token_name, false)) {
-    out << "- " << markdown_link("Create a token with these permissions", *url)
-        << " (choose the account under Account Resources)\n";
+  if (!fixes.empty()) {
+    out << "\n";
   }
-  if (std::optional<std::string> secrets = secrets_page_url(run)) {
-    out << "- Replace the " << markdown_code("CLOUDFLARE_API_TOKEN")
-        << " secret: " << markdown_link("Actions secrets", *secrets) << "\n";
-  }
-  if (std::optional<std::string> page = run_page_url(run)) {
-    out << "- Then re-run the failed jobs: " << markdown_link("this run", *page) << ", or "
-        << markdown_code(rerun_command(run).value_or("")) << "\n";
-  }
-  out << "\n";
 }
 
 void write_error_lines(std::ostream& out, const Verdict& verdict) {
@@ -181,9 +138,7 @@ std::string job_summary_markdown(const SummaryInput& input) {
     write_fix(out, *input.verdict->primary);
     const CatalogueEntry& entry = *input.verdict->primary->entry;
     write_permissions(out, entry);
-    if (is_credential_problem(entry)) {
-      write_fix_links(out, input, entry);
-    }
+    write_fix_links(out, input, entry);
     if (!input.retry_note.empty()) {
       out << "_" << markdown_text(input.retry_note) << "_\n\n";
     }

@@ -1,6 +1,7 @@
 #include "step_report.h"
 
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "duration_text.h"
@@ -47,9 +48,36 @@ std::string killed_by_text(const StepResult& result) {
                          : ", killed by signal " + std::to_string(result.attempts.back().signal);
 }
 
+json fixes_json(const StepResult& result, const std::vector<std::string>& command,
+                const GithubRun& run) {
+  json fixes = json::array();
+  if (!result.verdict.primary || result.ok()) {
+    return fixes;
+  }
+  for (const Fix& fix :
+       credential_fixes(*result.verdict.primary->entry, step_label(command), run)) {
+    json entry{{"kind", fix.kind}, {"title", fix.title}, {"url", fix.url}};
+    if (!fix.command.empty()) {
+      entry["command"] = fix.command;
+    }
+    fixes.push_back(std::move(entry));
+  }
+  return fixes;
+}
+
 }  // namespace
 
-json step_report_json(const StepResult& result, const std::vector<std::string>& command) {
+std::string step_label(const std::vector<std::string>& argv) {
+  std::string label;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
+    label += (i == 0 ? "" : " ") + word;
+  }
+  return label;
+}
+
+json step_report_json(const StepResult& result, const std::vector<std::string>& command,
+                      const GithubRun& run) {
   json report = verdict_to_json(result.verdict);
   json attempts = json::array();
   for (const AttemptRecord& attempt : result.attempts) {
@@ -67,6 +95,7 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
       result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
   report["migrations_applied"] = result.verdict.migrations_applied;
   report["duration_ms"] = result.duration.count();
+  report["fixes"] = fixes_json(result, command, run);
   return report;
 }
 

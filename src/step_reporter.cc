@@ -2,26 +2,15 @@
 
 #include <unistd.h>
 
-#include <filesystem>
-
 #include "bounded_output.h"
 #include "environment.h"
 #include "github_report.h"
 #include "project_locator.h"
 #include "secrets.h"
+#include "step_report.h"
 
 namespace cfdeploy {
 namespace {
-
-// "wrangler d1 migrations apply DB --remote": the command as a person names it.
-std::string step_label(const std::vector<std::string>& argv) {
-  std::string label;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    std::string word = i == 0 ? std::filesystem::path(argv[0]).filename().string() : argv[i];
-    label += (i == 0 ? "" : " ") + word;
-  }
-  return label;
-}
 
 // Each stream to its own; the summary is cfdeploy's own, on stderr.
 class TextStepReporter : public StepReporter {

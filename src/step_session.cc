@@ -23,7 +23,8 @@ constexpr milliseconds k_output_grace{2000};
 void write_report(const std::string& path, const StepResult& result,
                   const std::vector<std::string>& command) {
   // The child's lines are quoted as they were, and need not be valid UTF-8.
-  std::string text = redacted_json_text(step_report_json(result, command)) + "\n";
+  std::string text =
+      redacted_json_text(step_report_json(result, command, github_run_from_env())) + "\n";
   errno = 0;
   std::ofstream out(path, std::ios::trunc | std::ios::binary);
   int failure = out ? 0 : errno;

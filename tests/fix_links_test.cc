@@ -110,6 +110,40 @@ TEST(FixLinks, NoGithubLinkIsBuiltFromAMissingOrOddValue) {
   }
 }
 
+TEST(FixLinks, TheStepsCommandSaysWhichPermissionItNeeds) {
+  EXPECT_EQ(step_permission("wrangler d1 migrations apply DB --remote"), k_d1_edit);
+  EXPECT_EQ(step_permission("wrangler pages deploy dist"),
+            "Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit");
+  EXPECT_EQ(step_permission("wrangler deploy --env production"), k_scripts_edit);
+  EXPECT_EQ(step_permission("wrangler whoami"), std::nullopt);
+  EXPECT_EQ(step_permission("wrangler deployments list"), std::nullopt);
+}
+
+TEST(FixLinks, OnlyACredentialFailureGetsFixes) {
+  CatalogueEntry entry;
+  entry.failure_class = FailureClass::migration_sql;
+  entry.permissions = {k_d1_edit};
+  GithubRun run{"https://github.com", "acme/notes", "7"};
+  EXPECT_TRUE(credential_fixes(entry, "wrangler d1 migrations apply DB", run).empty());
+  entry.failure_class = FailureClass::authorization;
+  std::vector<Fix> fixes = credential_fixes(entry, "wrangler d1 migrations apply DB", run);
+  ASSERT_EQ(fixes.size(), 3u);
+  EXPECT_EQ(fixes[0].kind, "token");
+  EXPECT_NE(fixes[0].url.find("name=cfdeploy%20acme%2Fnotes"), std::string::npos) << fixes[0].url;
+  EXPECT_EQ(fixes[2].command, "gh run rerun 7 --failed");
+}
+
+TEST(FixLinks, AnEntryWithCandidatePermissionsIsNarrowedByTheStep) {
+  CatalogueEntry entry;
+  entry.failure_class = FailureClass::authentication;
+  entry.permissions = {k_scripts_edit, k_d1_edit,
+                       "Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit"};
+  std::vector<Fix> fixes = credential_fixes(entry, "wrangler deploy", {});
+  ASSERT_EQ(fixes.size(), 1u);  // no valid run: no secrets page, no re-run
+  EXPECT_EQ(percent_decode(query_value(fixes[0].url, "permissionGroupKeys")),
+            R"([{"key":"workers_scripts","type":"edit"}])");
+}
+
 TEST(FixLinks, PercentEncodingKeepsOnlyUnreservedCharacters) {
   EXPECT_EQ(percent_encode("aZ09-._~"), "aZ09-._~");
   EXPECT_EQ(percent_encode("[{\"k\": 1}]/\xE2\x80\xBA"), "%5B%7B%22k%22%3A%201%7D%5D%2F%E2%80%BA");

@@ -61,12 +61,12 @@ TEST(JobSummary, ACredentialFailureLinksToANewTokenTheSecretAndARerun) {
                           "&name=cfdeploy%20acme%2Fnotes)"),
             std::string::npos)
       << markdown;
-  EXPECT_NE(markdown.find("secret: [Actions secrets](https://github.com/acme/notes/settings/"
-                          "secrets/actions)"),
+  EXPECT_NE(markdown.find("- [Replace the CLOUDFLARE\\_API\\_TOKEN secret](https://github.com/"
+                          "acme/notes/settings/secrets/actions)"),
             std::string::npos)
       << markdown;
-  EXPECT_NE(markdown.find("[this run](https://github.com/acme/notes/actions/runs/987), or "
-                          "`gh run rerun 987 --failed`"),
+  EXPECT_NE(markdown.find("- [Re\\-run the failed jobs](https://github.com/acme/notes/actions/runs/"
+                          "987), or `gh run rerun 987 --failed`"),
             std::string::npos)
       << markdown;
 }
@@ -82,7 +82,7 @@ TEST(JobSummary, ADeployTokenLinkAsksForWorkersScriptsEdit) {
   EXPECT_EQ(markdown.find("%22d1%22"), std::string::npos) << markdown;
   EXPECT_EQ(markdown.find("name=cfdeploy)"), markdown.find("name=cfdeploy")) << markdown;
   // Outside a runner there is no secrets page or run to link.
-  EXPECT_EQ(markdown.find("Actions secrets"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("settings/secrets"), std::string::npos) << markdown;
   EXPECT_EQ(markdown.find("gh run rerun"), std::string::npos) << markdown;
 }
 

@@ -42,6 +42,34 @@ TEST(StepReport, JsonHasTheExplainFieldsAndTheAttempts) {
   EXPECT_EQ(report["command"][1], "deploy");
 }
 
+TEST(StepReport, JsonListsTheFixesOfACredentialFailure) {
+  nlohmann::json report =
+      step_report_json(failed_7403(), {"/usr/bin/wrangler", "d1", "migrations", "apply", "DB"},
+                       {"https://github.com", "acme/notes", "42"});
+  ASSERT_EQ(report["fixes"].size(), 3u) << report.dump(2);
+  EXPECT_EQ(report["fixes"][0]["kind"], "token");
+  EXPECT_NE(report["fixes"][0]["url"].get<std::string>().find("%22d1%22"), std::string::npos);
+  EXPECT_EQ(report["fixes"][1]["kind"], "secret");
+  EXPECT_EQ(report["fixes"][1]["url"], "https://github.com/acme/notes/settings/secrets/actions");
+  EXPECT_EQ(report["fixes"][2]["kind"], "rerun");
+  EXPECT_EQ(report["fixes"][2]["command"], "gh run rerun 42 --failed");
+  EXPECT_FALSE(report["fixes"][0].contains("command"));
+}
+
+TEST(StepReport, JsonHasNoFixesForASuccess) {
+  StepResult result;
+  result.verdict.ok = true;
+  nlohmann::json report =
+      step_report_json(result, {"wrangler", "deploy"}, {"https://github.com", "acme/notes", "42"});
+  EXPECT_EQ(report["fixes"], nlohmann::json::array());
+}
+
+TEST(StepReport, StepLabelNamesTheProgramByItsFileName) {
+  EXPECT_EQ(step_label({"/opt/node/bin/wrangler", "d1", "migrations", "apply", "DB"}),
+            "wrangler d1 migrations apply DB");
+  EXPECT_EQ(step_label({}), "");
+}
+
 TEST(StepReport, SummaryOfAFailureGivesClassFixAndAttempts) {
   std::string text = step_summary_text(failed_7403());
   EXPECT_NE(text.find("failed after 1 attempt (exit status 1): authorization, code 7403"),
