@@ -96,8 +96,8 @@ TEST(FakeCloudflareRateLimit, ParsesRequestsPerSecondsAndRejectsAnythingElse) {
   testing::RateLimit limit = testing::parse_rate_limit("60/10");
   EXPECT_EQ(limit.requests, 60);
   EXPECT_EQ(limit.window, std::chrono::seconds(10));
-  for (const char* bad : {"", "60", "60/", "/10", "0/10", "60/0", "6x/10", "60/10/2", "-1/10",
-                          "99999999999/10"}) {
+  for (const char* bad :
+       {"", "60", "60/", "/10", "0/10", "60/0", "6x/10", "60/10/2", "-1/10", "99999999999/10"}) {
     EXPECT_THROW(testing::parse_rate_limit(bad), std::invalid_argument) << bad;
   }
 }

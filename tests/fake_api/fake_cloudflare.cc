@@ -372,8 +372,8 @@ std::optional<std::chrono::milliseconds> FakeCloudflare::take_from_bucket(
 }
 
 // True when the rate limit refused the request; the answer is then in `response`.
-bool FakeCloudflare::refuse_over_limit(const httplib::Request& request,
-                                       httplib::Response& response, RecordedRequest& entry) {
+bool FakeCloudflare::refuse_over_limit(const httplib::Request& request, httplib::Response& response,
+                                       RecordedRequest& entry) {
   std::string token = request.get_header_value("Authorization");
   if (m_rate_limit.requests <= 0 || token.empty()) {
     return false;
