@@ -47,6 +47,14 @@ RetryDecision decide_retry(const RetryPolicy& policy, const FailedAttempt& attem
   if (attempt.time_left && delay >= *attempt.time_left) {
     return no("not retried: waiting " + tenths_text(delay) + " would pass the --timeout");
   }
+  // An attempt cut off by the deadline spends requests (on a shared rate limit, other
+  // steps' too) and would replace the real failure with a timeout.
+  if (attempt.time_left && delay + attempt.duration >= *attempt.time_left) {
+    return no("not retried: " + seconds_text(*attempt.time_left) +
+              " of the --timeout is left, too little for the " + seconds_text(delay) +
+              " wait and another attempt as long as this one (" + seconds_text(attempt.duration) +
+              ")");
+  }
   return RetryDecision{true, delay,
                        "retrying (" + attempt.class_name + " failure) in " + tenths_text(delay) +
                            " (attempt " + std::to_string(attempt.number + 1) + " of " +

@@ -1,6 +1,8 @@
 // When to run a failed step again: only for failures a retry can fix (the
 // catalogue's `retryable`), with exponential backoff and jitter, honouring
-// the API's own Retry-After, and never past the step's deadline.
+// the API's own Retry-After, and never past the step's deadline: a retry is
+// started only if the wait and another attempt as long as the failed one fit in
+// what is left of it.
 #pragma once
 
 #include <chrono>
@@ -28,6 +30,7 @@ struct FailedAttempt {
   std::string class_name;                                // for the reason text
   std::optional<std::chrono::milliseconds> retry_after;  // Retry-After, if the API sent one
   std::optional<std::chrono::milliseconds> time_left;    // until the step's deadline
+  std::chrono::milliseconds duration{0};                 // how long this attempt ran
 };
 
 /// `jitter` is a uniform random number in [0, 1).

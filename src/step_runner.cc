@@ -165,6 +165,21 @@ int step_exit_code(const Verdict& verdict, const ChildExit& exit) {
   return exit.shell_status() != 0 ? exit.shell_status() : 1;
 }
 
+// What the retry policy needs to know about the attempt that just failed.
+FailedAttempt failed_attempt(int number, const CatalogueEntry& entry, const WranglerOutput& output,
+                             const ChildExit& exit, std::optional<milliseconds> time_left) {
+  FailedAttempt failed;
+  failed.number = number;
+  failed.retryable = entry.retryable;
+  failed.class_name = to_string(entry.failure_class);
+  if (output.retry_after_ms) {
+    failed.retry_after = milliseconds(*output.retry_after_ms);
+  }
+  failed.time_left = time_left;
+  failed.duration = exit.duration;
+  return failed;
+}
+
 }  // namespace
 
 StepResult not_started_result(const Error& error, const Catalogue& catalogue) {
@@ -223,13 +238,8 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
       result.retry_note = "not retried: the step used up its --timeout";
       break;
     }
-    const CatalogueEntry& entry = *result.verdict.primary->entry;
-    std::optional<milliseconds> retry_after;
-    if (output.retry_after_ms) {
-      retry_after = milliseconds(*output.retry_after_ms);
-    }
-    FailedAttempt failed{number, entry.retryable, std::string(to_string(entry.failure_class)),
-                         retry_after, time_left(options, start)};
+    FailedAttempt failed = failed_attempt(number, *result.verdict.primary->entry, output,
+                                          exit.value(), time_left(options, start));
     RetryDecision decision = decide_retry(options.retry, failed, context.jitter());
     result.retry_note = decision.reason;
     if (!decision.retry) {

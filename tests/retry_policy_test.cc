@@ -77,5 +77,19 @@ TEST(RetryPolicy, NeverWaitsPastTheDeadline) {
   EXPECT_NE(decision.reason.find("--timeout"), std::string::npos);
 }
 
+TEST(RetryPolicy, StartsNoAttemptThatTheDeadlineWouldCutOff) {
+  FailedAttempt attempt = transient(1);
+  attempt.duration = milliseconds(30000);
+  attempt.time_left = milliseconds(31000);  // the 2 s wait fits, another 30 s attempt does not
+  RetryDecision decision = decide_retry(RetryPolicy{}, attempt, 0.5);
+  EXPECT_FALSE(decision.retry);
+  EXPECT_NE(decision.reason.find("31.0 s of the --timeout is left"), std::string::npos)
+      << decision.reason;
+  EXPECT_NE(decision.reason.find("as long as this one (30.0 s)"), std::string::npos)
+      << decision.reason;
+  attempt.time_left = milliseconds(32500);
+  EXPECT_TRUE(decide_retry(RetryPolicy{}, attempt, 0.5).retry);
+}
+
 }  // namespace
 }  // namespace cfdeploy

@@ -200,6 +200,21 @@ TEST(StepRunner, RetryAfterFromTheOutputFileIsHonoured) {
   EXPECT_EQ(h.sleeps, (std::vector<milliseconds>{milliseconds(7000)}));
 }
 
+TEST(StepRunner, ARetryThatTheTimeoutWouldCutOffIsNotStartedAndTheRealFailureStays) {
+  ChildExit slow = exited(1);
+  slow.duration = milliseconds(15000);  // scripted: the clock has not moved
+  Harness h({{k_box_10013, "", slow, ""}, {"", "", exited(0), ""}});
+  h.options.timeout = milliseconds(16000);  // the 2 s wait fits, another 15 s attempt does not
+  StepResult result = h.run().value();
+  EXPECT_EQ(result.attempts.size(), 1u);
+  EXPECT_TRUE(h.sleeps.empty());
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.verdict.primary->code, 10013);
+  EXPECT_NE(result.retry_note.find("another attempt as long as this one (15.0 s)"),
+            std::string::npos)
+      << result.retry_note;
+}
+
 TEST(StepRunner, EchoesTheChildsBytesUnchanged) {
   static constexpr char k_raw[] = "\x1b[31mred\x1b[0m\r\n\xff\xfe binary\0tail";
   std::string bytes(k_raw, sizeof(k_raw) - 1);  // keeps the NUL inside

@@ -8,7 +8,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
@@ -20,6 +22,9 @@ constexpr size_t k_max_body_chars = 4000;
 constexpr int k_max_fd_scan = 4096;
 constexpr int k_start_timeout_ms = 5000;
 constexpr const char* k_redacted = "Bearer <redacted>";
+constexpr const char* k_rate_limited_body =
+    R"({"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling )"
+    R"(your request speed"}],"messages":[],"result":null})";
 
 FakeRule no_route_rule() {
   FakeRule rule;
@@ -210,6 +215,26 @@ int bind_loopback(httplib::Server& server, int port) {
 
 }  // namespace
 
+RateLimit parse_rate_limit(const std::string& text) {
+  auto fail = [&text]() {
+    return std::invalid_argument("rate limit '" + text +
+                                 "': give REQUESTS/SECONDS, both whole and above 0, e.g. 60/10");
+  };
+  size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() ||
+      text.find_first_not_of("0123456789/") != std::string::npos ||
+      text.find('/', slash + 1) != std::string::npos || slash > 6 || text.size() - slash > 7) {
+    throw fail();
+  }
+  RateLimit limit;
+  limit.requests = std::stoi(text.substr(0, slash));
+  limit.window = std::chrono::seconds(std::stoi(text.substr(slash + 1)));
+  if (limit.requests <= 0 || limit.window.count() <= 0) {
+    throw fail();
+  }
+  return limit;
+}
+
 nlohmann::ordered_json load_scenario_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -321,8 +346,56 @@ std::optional<size_t> FakeCloudflare::take_rule(const std::string& method,
   return std::nullopt;
 }
 
+FakeStats FakeCloudflare::stats() const {
+  std::lock_guard lock(m_mutex);
+  return FakeStats{m_requests.size(), m_refused};
+}
+
+std::optional<std::chrono::milliseconds> FakeCloudflare::take_from_bucket(
+    const std::string& token) {
+  using std::chrono::duration;
+  const RateLimit& limit = m_rate_limit;
+  double per_ms = limit.requests / static_cast<double>(limit.window.count());
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(m_mutex);
+  auto [bucket, added] = m_buckets.try_emplace(token, Bucket{double(limit.requests), now});
+  Bucket& held = bucket->second;
+  double elapsed_ms = duration<double, std::milli>(now - held.filled_at).count();
+  held.requests = std::min<double>(limit.requests, held.requests + elapsed_ms * per_ms);
+  held.filled_at = now;
+  if (held.requests >= 1) {
+    held.requests -= 1;
+    return std::nullopt;
+  }
+  ++m_refused;
+  return std::chrono::milliseconds(static_cast<long>(std::ceil((1 - held.requests) / per_ms)));
+}
+
+// True when the rate limit refused the request; the answer is then in `response`.
+bool FakeCloudflare::refuse_over_limit(const httplib::Request& request, httplib::Response& response,
+                                       RecordedRequest& entry) {
+  std::string token = request.get_header_value("Authorization");
+  if (m_rate_limit.requests <= 0 || token.empty()) {
+    return false;
+  }
+  std::optional<std::chrono::milliseconds> wait = take_from_bucket(token);
+  if (!wait) {
+    return false;
+  }
+  long seconds = std::max<long>(1, (wait->count() + 999) / 1000);
+  response.status = 429;
+  response.set_header("Retry-After", std::to_string(seconds));
+  response.set_content(k_rate_limited_body, "application/json");
+  entry.status = 429;
+  return true;
+}
+
 void FakeCloudflare::handle(const httplib::Request& request, httplib::Response& response) {
   RecordedRequest entry = describe(request);
+  if (refuse_over_limit(request, response, entry)) {
+    record(std::move(entry));
+    return;
+  }
   auto index = take_rule(request.method, request.path);
   const FakeRule rule = index ? m_rules[*index] : no_route_rule();
   entry.rule_index = index ? static_cast<int>(*index) : -1;

@@ -1,5 +1,7 @@
 // fake_cloudflare: serves a FakeCloudflare scenario on 127.0.0.1 until SIGTERM or SIGINT.
 // Usage: fake_cloudflare --rules FILE [--port N] [--log FILE] [--cert FILE --key FILE]
+//                        [--rate-limit REQUESTS/SECONDS]
+// On exit it prints how many requests it saw and how many the rate limit refused.
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -12,11 +14,13 @@
 namespace {
 
 constexpr const char* k_usage =
-    "usage: fake_cloudflare --rules FILE [--port N] [--log FILE] [--cert FILE --key FILE]\n";
+    "usage: fake_cloudflare --rules FILE [--port N] [--log FILE] [--cert FILE --key FILE]\n"
+    "                       [--rate-limit REQUESTS/SECONDS]\n";
 
 struct Args {
   std::string rules_path;
   cfdeploy::testing::FakeOptions options;
+  cfdeploy::testing::RateLimit rate_limit;
 };
 
 Args parse_args(int argc, char** argv) {
@@ -34,8 +38,11 @@ Args parse_args(int argc, char** argv) {
   args.options.log_path = values["--log"];
   args.options.cert_path = values["--cert"];
   args.options.key_path = values["--key"];
+  if (values.count("--rate-limit")) {
+    args.rate_limit = cfdeploy::testing::parse_rate_limit(values["--rate-limit"]);
+  }
   values.erase("--rules");
-  for (const char* known : {"--port", "--log", "--cert", "--key"}) {
+  for (const char* known : {"--port", "--log", "--cert", "--key", "--rate-limit"}) {
     values.erase(known);
   }
   if (args.rules_path.empty() || !values.empty()) {
@@ -72,11 +79,14 @@ int main(int argc, char** argv) {
   try {
     cfdeploy::testing::FakeCloudflare fake(cfdeploy::testing::load_scenario_file(args.rules_path),
                                            args.options);
+    fake.limit_rate(args.rate_limit);
     fake.start();
     std::cout << "listening on " << fake.port() << std::endl;
     int received = 0;
     sigwait(&signals, &received);
     fake.stop();
+    cfdeploy::testing::FakeStats stats = fake.stats();
+    std::cout << "requests " << stats.requests << " refused " << stats.refused << std::endl;
   } catch (const std::exception& error) {
     std::cerr << "fake_cloudflare: " << error.what() << "\n";
     return 1;
