@@ -1,5 +1,6 @@
-# Fully static build of cfdeploy for dist/cfdeploy-linux-x64 (CFDEPLOY_STATIC=ON,
-# configured by script/build-dist). Included by the top-level CMakeLists.txt in place
+# Fully static build of cfdeploy for dist/cfdeploy-linux-x64 and dist/cfdeploy-linux-arm64
+# (CFDEPLOY_STATIC=ON, configured by script/build-dist; the arm64 one with the toolchain
+# file cmake/aarch64-linux-gnu.cmake). Included by the top-level CMakeLists.txt in place
 # of pkg_check_modules(HTTPLIB), after OpenSSL and Threads were found.
 #
 # - every target links with -static (glibc, libstdc++ and libgcc included);
@@ -10,7 +11,9 @@
 #   header. It is split into httplib.h and httplib.cc by the package's own split.py,
 #   as Debian's build does, and compiled with OpenSSL support only (no zlib or brotli);
 # - tomlplusplus::tomlplusplus is a static archive compiled from toml++'s headers,
-#   since Debian's libtomlplusplus-dev has only a shared library.
+#   since Debian's libtomlplusplus-dev has only a shared library;
+# - no absolute path of the source or build directory reaches the objects, so two
+#   checkouts in different directories build the same bytes (script/build-dist --check).
 
 set(CFDEPLOY_HTTPLIB_SOURCE_DIR "" CACHE PATH
     "Unpacked cpp-httplib source (with httplib.h and split.py) for the static build")
@@ -21,11 +24,14 @@ if(NOT EXISTS "${CFDEPLOY_HTTPLIB_SOURCE_DIR}/httplib.h"
           "Got: '${CFDEPLOY_HTTPLIB_SOURCE_DIR}'")
 endif()
 
-# The tests use the shared libraries of the normal build; they are not part of this one.
-if(CFDEPLOY_BUILD_TESTS)
-  message(STATUS "CFDEPLOY_STATIC: not building the tests (CFDEPLOY_BUILD_TESTS=OFF)")
-  set(CFDEPLOY_BUILD_TESTS OFF CACHE BOOL "Build the unit and end-to-end tests" FORCE)
-endif()
+# Paths in __FILE__ and debug information relative to the source tree (and the build
+# tree, which wins where it lies inside the source tree: GCC uses the last matching map).
+add_compile_options("-ffile-prefix-map=${CMAKE_SOURCE_DIR}/=" "-ffile-prefix-map=${CMAKE_BINARY_DIR}/=build/")
+get_filename_component(httplib_source_real "${CFDEPLOY_HTTPLIB_SOURCE_DIR}" REALPATH)
+add_compile_options("-ffile-prefix-map=${httplib_source_real}/=cpp-httplib/")
+
+# The tests may be built too (script/test-arm64 runs them under qemu); script/build-dist
+# builds without them.
 
 # Link everything statically. With g++, -static also takes libstdc++.a and libgcc.a;
 # the explicit flags keep that true should -static ever be dropped. Plain -static (not

@@ -2,13 +2,13 @@
 // checksum check, the input handling, and cfdeploy supervising the real
 // wrangler against the fake Cloudflare API on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import YAML from 'yaml';
 import { parseCommand, parseKeyValueFile, runAction } from './runner.mjs';
 import {
-  copyAction, copyProject, fixture, isolatedEnv, requireFile, startFakeApi, tempDir, TOKEN, WRANGLER,
+  copyAction, copyProject, fixture, isolatedEnv, requireFile, sha256, startFakeApi, tempDir, TOKEN, WRANGLER,
 } from './support.mjs';
 
 const stepErrors = (run) => run.annotations.filter((a) => a.level === 'error' && a.source === 'step');
@@ -211,6 +211,66 @@ describe('bad inputs and platforms', () => {
     assert.equal(error.properties.title, 'cfdeploy: checksum mismatch');
     assert.equal(run.outputs.outcome, '');
   });
+
+  // The emulator runs on x86-64, so the host build stands in for the arm64 binary: what
+  // is under test is which file the action picks and checks.
+  const asArm64Only = (action, checksum) => {
+    renameSync(path.join(action, 'dist/cfdeploy-linux-x64'), path.join(action, 'dist/cfdeploy-linux-arm64'));
+    const actual = sha256(path.join(action, 'dist/cfdeploy-linux-arm64'));
+    writeFileSync(path.join(action, 'dist/SHA256SUMS'), `${checksum ?? actual}  cfdeploy-linux-arm64\n`);
+  };
+
+  test('an ARM64 Linux runner runs dist/cfdeploy-linux-arm64 once its checksum matches', async (t) => {
+    const run = await runOffline(t, { command: 'explain', log: fixture('wrangler/d1-apply-7403.log') }, {
+      arch: 'ARM64',
+      prepare: (action) => asArm64Only(action),
+    });
+    assert.equal(run.steps[0].outcome, 'success', describeRun(run));
+    assert.match(run.steps[0].outputs.path, /\/dist\/cfdeploy-linux-arm64$/);
+    assert.equal(run.outputs['error-code'], '7403');
+  });
+
+  test('an X64 Linux runner does not run the arm64 binary', async (t) => {
+    const run = await runOffline(t, { command: 'explain', log: fixture('wrangler/d1-apply-7403.log') }, {
+      prepare: (action, dir) => {
+        asArm64Only(action);
+        // No cmake: with no x64 binary the action can only fail, never fall back to arm64.
+        const bin = path.join(dir, 'bin');
+        mkdirSync(bin);
+        for (const tool of ['bash', 'awk', 'cut', 'sha256sum', 'chmod', 'cat']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+        return { PATH: bin };
+      },
+    });
+    assert.equal(run.steps[0].outcome, 'failure', describeRun(run));
+    const [error] = stepErrors(run);
+    assert.equal(error.properties.title, 'cfdeploy: unsupported runner');
+    assert.match(error.message, /Linux\/X64/);
+  });
+
+  test('an arm64 binary that does not match SHA256SUMS is refused before it runs', async (t) => {
+    const run = await runOffline(t, { command: 'explain', log: fixture('wrangler/d1-apply-7403.log') }, {
+      arch: 'ARM64',
+      prepare: (action) => asArm64Only(action, 'f'.repeat(64)),
+    });
+    assert.equal(run.steps[0].outcome, 'failure', describeRun(run));
+    assert.equal(run.steps[1].skipped, true, 'cfdeploy ran after a checksum mismatch');
+    const [error] = stepErrors(run);
+    assert.equal(error.properties.title, 'cfdeploy: checksum mismatch');
+    assert.match(error.message, /^dist\/cfdeploy-linux-arm64 does not match dist\/SHA256SUMS \(expected f{64}, got [0-9a-f]{64}\)/);
+  });
+
+  for (const [os, arch] of [['macOS', 'ARM64'], ['Windows', 'X64']]) {
+    test(`a ${os} runner fails naming the platform and the two ways out`, async (t) => {
+      const run = await runOffline(t, { command: 'explain', log: fixture('wrangler/d1-apply-7403.log') }, { os, arch });
+      assert.equal(run.steps[0].outcome, 'failure', describeRun(run));
+      assert.equal(run.steps[1].skipped, true);
+      const [error] = stepErrors(run);
+      assert.equal(error.properties.title, 'cfdeploy: unsupported runner');
+      assert.ok(error.message.includes(`runs on ${os}/${arch}`), error.message);
+      assert.match(error.message, /run this step on a Linux runner/);
+      assert.match(error.message, /command: explain/);
+    });
+  }
 
   test('a runner with no prebuilt binary and no cmake fails naming the platform', async (t) => {
     const run = await runOffline(t, { command: 'explain', log: fixture('wrangler/d1-apply-7403.log') }, {

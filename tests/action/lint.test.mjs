@@ -133,6 +133,7 @@ function checksums() {
 test('every binary the action can pick is in dist/ and in dist/SHA256SUMS', () => {
   const targets = caseTargets();
   assert.ok(targets.includes('cfdeploy-linux-x64'), `case targets: ${targets}`);
+  assert.ok(targets.includes('cfdeploy-linux-arm64'), `case targets: ${targets}`);
   const sums = checksums();
   for (const name of targets) {
     assert.ok(existsSync(path.join(ROOT, 'dist', name)), `dist/${name} is missing: build it with script/build-dist`);
