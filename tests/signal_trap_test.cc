@@ -11,22 +11,17 @@
 
 #include "cancellation.h"
 #include "process.h"
+#include "support/elapsed.h"
 #include "support/signals.h"
 
 namespace cfdeploy {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using testing::Clock;
+using testing::elapsed_since;
+using testing::k_well_before;
 using namespace std::chrono_literals;
-
-// Within this bound the signal or the deadline worked, with room for a machine busy with
-// other builds: the tests assert behaviour, never speed.
-constexpr milliseconds k_well_before = 60s;
-
-milliseconds elapsed_since(Clock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-}
 
 using testing::raise_when_trapped;
 
