@@ -22,6 +22,10 @@ constexpr std::array<BoxMarker, 2> k_box_markers = {{
     {"[WARNING]", true},
 }};
 
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 bool starts_with(std::string_view text, std::string_view start) {
   return text.substr(0, start.size()) == start;
 }
@@ -151,9 +155,32 @@ bool is_failure_signal(std::string_view line) {
 }
 
 // A retry loop (a wrapper script, nick-fields/retry, wretry.action, a
-// migration loop) saying it starts another attempt.
+// migration loop) saying it starts another attempt: "retrying", or a later
+// attempt by number ("attempt 2/3", "Attempt #2 of 3"). "Attempting to ..."
+// and "attempt 1" start nothing again; a script that says them before its
+// next command must not make that command's success undo an earlier error.
 bool announces_retry(std::string_view line) {
-  return contains_lower(line, "attempt") || contains_lower(line, "retrying");
+  if (contains_lower(line, "retrying")) {
+    return true;
+  }
+  constexpr std::string_view k_attempt = "attempt";
+  for (size_t at = 0; at + k_attempt.size() <= line.size(); ++at) {
+    if (!contains_lower(line.substr(at, k_attempt.size()), k_attempt) ||
+        (at > 0 && is_word_byte(line[at - 1]))) {
+      continue;
+    }
+    std::string_view rest = line.substr(at + k_attempt.size());
+    size_t start = rest.find_first_not_of(" #");
+    size_t end =
+        start == std::string_view::npos ? start : rest.find_first_not_of("0123456789", start);
+    std::string_view number =
+        start == std::string_view::npos ? std::string_view() : rest.substr(start, end - start);
+    number.remove_prefix(std::min(number.find_first_not_of('0'), number.size()));
+    if (!number.empty() && (number.size() > 1 || number[0] >= '2')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool is_success_line(std::string_view raw) {
