@@ -100,26 +100,33 @@ void write_permissions(std::ostream& out, const CatalogueEntry& entry) {
   out << "\n";
 }
 
-bool has_word(std::string_view text, std::string_view word) {
-  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    bool starts = at == 0 || text[at - 1] == ' ';
-    bool ends = at + word.size() == text.size() || text[at + word.size()] == ' ';
-    if (starts && ends) {
-      return true;
+// wrangler's command in a step's words: the first word after "wrangler" that is no
+// option ("d1" in "npx wrangler d1 migrations apply DB"); nothing for a step that does
+// not run wrangler itself ("npm run deploy" may run any wrangler command).
+std::string_view wrangler_command(std::string_view step) {
+  bool after_wrangler = false;
+  for (size_t start = 0; start < step.size();) {
+    size_t end = std::min(step.find(' ', start), step.size());
+    std::string_view word = step.substr(start, end - start);
+    if (after_wrangler && !word.empty() && word[0] != '-') {
+      return word;
     }
+    after_wrangler = after_wrangler || word == "wrangler";
+    start = end + 1;
   }
-  return false;
+  return {};
 }
 
-// The permission the step's own wrangler command needs, read off its words.
+// The permission the step's own wrangler command needs.
 std::optional<std::string_view> step_permission(std::string_view step) {
-  if (has_word(step, "d1")) {
+  std::string_view command = wrangler_command(step);
+  if (command == "d1") {
     return k_d1_edit;
   }
-  if (has_word(step, "pages")) {
+  if (command == "pages") {
     return k_pages_edit;
   }
-  if (has_word(step, "deploy") || has_word(step, "publish") || has_word(step, "versions")) {
+  if (command == "deploy" || command == "publish" || command == "versions") {
     return k_workers_scripts_edit;
   }
   return std::nullopt;
