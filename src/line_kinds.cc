@@ -155,10 +155,11 @@ bool is_failure_signal(std::string_view line) {
 }
 
 // A retry loop (a wrapper script, nick-fields/retry, wretry.action, a
-// migration loop) saying it starts another attempt: "retrying", or a later
-// attempt by number ("attempt 2/3", "Attempt #2 of 3"). "Attempting to ..."
-// and "attempt 1" start nothing again; a script that says them before its
-// next command must not make that command's success undo an earlier error.
+// migration loop) saying it starts another attempt: "retrying", a later
+// attempt by number ("attempt 2/3", "Attempt #2 of 3"), or a numbered attempt
+// that failed ("Attempt 1 failed."). "Attempting to ..." and "attempt 1" start
+// nothing again; a script that says them before its next command must not
+// make that command's success undo an earlier error.
 bool announces_retry(std::string_view line) {
   if (contains_lower(line, "retrying")) {
     return true;
@@ -170,13 +171,13 @@ bool announces_retry(std::string_view line) {
       continue;
     }
     std::string_view rest = line.substr(at + k_attempt.size());
-    size_t start = rest.find_first_not_of(" #");
-    size_t end =
-        start == std::string_view::npos ? start : rest.find_first_not_of("0123456789", start);
-    std::string_view number =
-        start == std::string_view::npos ? std::string_view() : rest.substr(start, end - start);
+    rest.remove_prefix(std::min(rest.find_first_not_of(" #"), rest.size()));
+    size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    std::string_view number = rest.substr(0, digits);
     number.remove_prefix(std::min(number.find_first_not_of('0'), number.size()));
-    if (!number.empty() && (number.size() > 1 || number[0] >= '2')) {
+    bool later = number.size() > 1 || (number.size() == 1 && number[0] >= '2');
+    bool failed = digits > 0 && starts_with_lower(trim_left(rest.substr(digits)), "failed");
+    if (later || failed) {
       return true;
     }
   }

@@ -474,6 +474,14 @@ TEST(Classifier, ARetryIsNotRecoveryUntilALaterAttemptSucceeds) {
   EXPECT_FALSE(classify_failed(recovered).ok);
 }
 
+TEST(Classifier, ARetryActionsFailedAttemptThenASuccessIsOk) {
+  // nick-fields/retry names the attempt that failed, not the one it starts.
+  std::string log = k_incident +
+                    "\nWarning: Attempt 1 failed. Reason: Child_process exited with error code 1\n"
+                    "Current Version ID: 1234\n";
+  EXPECT_TRUE(classify(log).ok);
+}
+
 TEST(Classifier, AnotherCommandsSuccessAfterAnAttemptingLineIsNoRecovery) {
   // One database failed; the script then says it is attempting the next, which has nothing
   // to apply. No attempt was repeated, so the failure stands.
