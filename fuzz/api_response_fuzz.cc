@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "catalogue.h"
 #include "cloudflare_api.h"
 #include "fuzz_support.h"
 #include "preflight.h"
@@ -85,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   preflight.d1_write = true;
   preflight.workers_scripts = true;
   FuzzedApi api(std::move(answers));
-  PreflightReport report = run_preflight(api, preflight);
+  PreflightReport report = run_preflight(api, preflight, builtin_catalogue());
 
   check(!report.checks.empty(), "the report lists its checks");
   if (all_inconclusive) {

@@ -39,7 +39,11 @@ bool is_repository_name(std::string_view name) {
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) {
     return false;
   }
-  return std::count(name.begin(), name.end(), '/') == 1 &&
+  std::string_view owner = name.substr(0, slash);
+  std::string_view repository = name.substr(slash + 1);
+  auto is_dots = [](std::string_view part) { return part == "." || part == ".."; };
+  return std::count(name.begin(), name.end(), '/') == 1 && !is_dots(owner) &&
+         !is_dots(repository) &&
          std::all_of(name.begin(), name.end(), [](char c) { return is_unreserved(c) || c == '/'; });
 }
 
@@ -57,15 +61,21 @@ bool is_server_url(std::string_view url) {
   });
 }
 
-bool has_word(std::string_view text, std::string_view word) {
-  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    bool starts = at == 0 || text[at - 1] == ' ';
-    bool ends = at + word.size() == text.size() || text[at + word.size()] == ' ';
-    if (starts && ends) {
-      return true;
+// wrangler's command in a step's words: the first word after "wrangler" that is no
+// option ("d1" in "npx wrangler d1 migrations apply DB"); nothing for a step that does
+// not run wrangler itself ("npm run deploy" may run any wrangler command).
+std::string_view wrangler_command(std::string_view step) {
+  bool after_wrangler = false;
+  for (size_t start = 0; start < step.size();) {
+    size_t end = std::min(step.find(' ', start), step.size());
+    std::string_view word = step.substr(start, end - start);
+    if (after_wrangler && !word.empty() && word[0] != '-') {
+      return word;
     }
+    after_wrangler = after_wrangler || word == "wrangler";
+    start = end + 1;
   }
-  return false;
+  return {};
 }
 
 // What a new token needs: an entry that names several permissions names the
@@ -167,13 +177,14 @@ std::optional<std::string> rerun_command(const GithubRun& run) {
 }
 
 std::optional<std::string_view> step_permission(std::string_view step) {
-  if (has_word(step, "d1")) {
+  std::string_view command = wrangler_command(step);
+  if (command == "d1") {
     return k_keys[0].permission;
   }
-  if (has_word(step, "pages")) {
+  if (command == "pages") {
     return k_keys[2].permission;
   }
-  if (has_word(step, "deploy") || has_word(step, "publish") || has_word(step, "versions")) {
+  if (command == "deploy" || command == "publish" || command == "versions") {
     return k_keys[1].permission;
   }
   return std::nullopt;

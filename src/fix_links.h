@@ -62,8 +62,9 @@ struct Fix {
   std::string command;  // the same from a terminal, when there is one
 };
 
-/// The permission a step's wrangler command needs, read off its words ("wrangler d1
-/// migrations apply DB --remote" needs D1 Edit), in the catalogue's wording.
+/// The permission a step's wrangler command needs, in the catalogue's wording: the first
+/// word after "wrangler" that is no option ("wrangler d1 migrations apply DB --remote"
+/// needs D1 Edit). Nothing for a step that does not run wrangler itself.
 std::optional<std::string_view> step_permission(std::string_view step);
 
 /// For a credential failure (authentication, authorization): a new token with what

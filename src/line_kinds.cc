@@ -22,6 +22,10 @@ constexpr std::array<BoxMarker, 2> k_box_markers = {{
     {"[WARNING]", true},
 }};
 
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 bool starts_with(std::string_view text, std::string_view start) {
   return text.substr(0, start.size()) == start;
 }
@@ -151,9 +155,35 @@ bool is_failure_signal(std::string_view line) {
 }
 
 // A retry loop (a wrapper script, nick-fields/retry, wretry.action, a
-// migration loop) saying it starts another attempt.
+// migration loop) saying it starts another attempt: "retrying", a later
+// attempt by number ("attempt 2/3", "Attempt #2 of 3"), or a numbered attempt
+// that failed ("Attempt 1 failed."). "Attempting to ..." and "attempt 1" start
+// nothing again; a script that says them before its next command must not
+// make that command's success undo an earlier error.
 bool announces_retry(std::string_view line) {
-  return contains_lower(line, "attempt") || contains_lower(line, "retrying");
+  // "Not retrying", "will not retry" and the like end the step instead.
+  if (contains_lower(line, "retrying") && !contains_lower(line, "not retrying") &&
+      !contains_lower(line, "no longer retrying")) {
+    return true;
+  }
+  constexpr std::string_view k_attempt = "attempt";
+  for (size_t at = 0; at + k_attempt.size() <= line.size(); ++at) {
+    if (!contains_lower(line.substr(at, k_attempt.size()), k_attempt) ||
+        (at > 0 && is_word_byte(line[at - 1]))) {
+      continue;
+    }
+    std::string_view rest = line.substr(at + k_attempt.size());
+    rest.remove_prefix(std::min(rest.find_first_not_of(" #"), rest.size()));
+    size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    std::string_view number = rest.substr(0, digits);
+    number.remove_prefix(std::min(number.find_first_not_of('0'), number.size()));
+    bool later = number.size() > 1 || (number.size() == 1 && number[0] >= '2');
+    bool failed = digits > 0 && starts_with_lower(trim_left(rest.substr(digits)), "failed");
+    if (later || failed) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool is_success_line(std::string_view raw) {

@@ -40,7 +40,8 @@ std::optional<std::string> wrapped_migration(std::string_view headline);
 /// A line saying the step failed without saying why (npm, the runner, wrangler-action, …).
 bool is_failure_signal(std::string_view line);
 
-/// A retry loop saying it starts another attempt.
+/// A retry loop saying it starts another attempt: "retrying", "attempt N" with N >= 2, or
+/// "attempt N failed".
 bool announces_retry(std::string_view line);
 
 /// One of the lines wrangler prints last when a command succeeded.

@@ -107,9 +107,11 @@ std::string_view rare_part(std::string_view phrase) {
     previous_weight = weight;
     i = end + 1;
   }
-  // The weightiest first; among equals, the later pair.
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.weight >= b.weight; });
+  // The weightiest first; among equals, the later pair. (A strict ordering: `>=` is
+  // none, and sorting with it is undefined.)
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.start > b.start;
+  });
   for (const Candidate& candidate : candidates) {
     std::string_view window = phrase.substr(candidate.start, LineTrigger::k_width);
     if (window.size() == LineTrigger::k_width && !in_healthy_line(window)) {

@@ -474,6 +474,29 @@ TEST(Classifier, ARetryIsNotRecoveryUntilALaterAttemptSucceeds) {
   EXPECT_FALSE(classify_failed(recovered).ok);
 }
 
+TEST(Classifier, ARetryActionsFailedAttemptThenASuccessIsOk) {
+  // nick-fields/retry names the attempt that failed, not the one it starts.
+  std::string log = k_incident +
+                    "\nWarning: Attempt 1 failed. Reason: Child_process exited with error code 1\n"
+                    "Current Version ID: 1234\n";
+  EXPECT_TRUE(classify(log).ok);
+}
+
+TEST(Classifier, AnotherCommandsSuccessAfterAnAttemptingLineIsNoRecovery) {
+  // One database failed; the script then says it is attempting the next, which has nothing
+  // to apply. No attempt was repeated, so the failure stands.
+  std::string log =
+      "Applying migrations to production\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/d1/database/b/query) failed.\n"
+      "  no such table: users: SQLITE_ERROR [code: 7500]\n"
+      "Attempting the staging database (attempt 1/3)\n"
+      "\xE2\x9C\x85 No migrations to apply!\n";
+  Verdict verdict = classify(log);
+  EXPECT_FALSE(verdict.ok);
+  EXPECT_EQ(verdict.primary->code, 7500);
+}
+
 TEST(Classifier, WeakEvidenceStaysUnknown) {
   // An error-looking line with no code and no catalogue phrase names no class.
   Verdict verdict = classify_failed("Error: Cannot read properties of undefined (reading 'map')\n");

@@ -100,6 +100,8 @@ TEST(FixLinks, NoGithubLinkIsBuiltFromAMissingOrOddValue) {
         GithubRun{"https://github.com", "acme", "1"},
         GithubRun{"https://github.com", "acme/notes/extra", "1"},
         GithubRun{"https://github.com", "acme/no tes", "1"},
+        GithubRun{"https://github.com", "../..", "1"},
+        GithubRun{"https://github.com", "acme/..", "1"},
         GithubRun{"https://github.com", "acme/notes", "12a"},
         GithubRun{"https://github.com", "acme/notes", ""},
         GithubRun{"https://git hub.com", "acme/notes", "1"}}) {

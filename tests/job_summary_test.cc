@@ -86,6 +86,21 @@ TEST(JobSummary, ADeployTokenLinkAsksForWorkersScriptsEdit) {
   EXPECT_EQ(markdown.find("gh run rerun"), std::string::npos) << markdown;
 }
 
+TEST(JobSummary, AStepThatIsNotWranglerKeepsEveryCandidatePermissionInTheTokenLink) {
+  // "npm run deploy" may run any wrangler command: its words name no permission.
+  Verdict verdict = failed_with(10000, "/accounts/a/workers/scripts/w", "Authentication error");
+  SummaryInput input = input_for(verdict);
+  input.step = "npm run deploy";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("%22workers_scripts%22"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("%22d1%22"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("%22page%22"), std::string::npos) << markdown;
+  // Nor does an option's value that happens to be a command's name.
+  input.step = "npx wrangler deploy --name d1";
+  markdown = job_summary_markdown(input);
+  EXPECT_EQ(markdown.find("%22d1%22"), std::string::npos) << markdown;
+}
+
 TEST(JobSummary, AFailureATokenCannotFixHasNoTokenLinks) {
   Verdict verdict = failed_with(7500, "/accounts/a/d1/database/b/query", "some SQL problem");
   SummaryInput input = input_for(verdict);

@@ -50,6 +50,20 @@ TEST(LineKinds, RetriesAndSuccessLines) {
   EXPECT_TRUE(announces_retry("==> deploy attempt 2/3"));
   EXPECT_TRUE(announces_retry("Retrying in 10 seconds..."));
   EXPECT_FALSE(announces_retry("Uploaded lab-worker (0.19 sec)"));
+  EXPECT_TRUE(announces_retry("Deploy attempt 2 of 3"));
+  EXPECT_TRUE(
+      announces_retry("\xF0\x9F\x94\x84 Attempting to apply migrations (attempt 12/20)..."));
+  EXPECT_TRUE(announces_retry("Attempt #2"));
+  EXPECT_TRUE(
+      announces_retry("Warning: Attempt 1 failed. Reason: Child_process exited with code 1"));
+  // Neither a first attempt nor "attempting" is another attempt.
+  EXPECT_FALSE(announces_retry("Attempting the staging database"));
+  EXPECT_FALSE(announces_retry("deploy attempt 1/3"));
+  EXPECT_FALSE(announces_retry("You attempted to modify a secret"));
+  EXPECT_FALSE(announces_retry("Not retrying: a permission error cannot be fixed by a retry"));
+  EXPECT_FALSE(announces_retry("cfdeploy: not retried; no longer retrying after 3 attempts"));
+  EXPECT_FALSE(announces_retry("reattempt 2"));
+  EXPECT_FALSE(announces_retry("deploy failed on attempt 1"));
   EXPECT_TRUE(is_success_line("\xE2\x9C\xA8 Deployment complete! Take a peek over at https://x"));
   EXPECT_TRUE(is_success_line("2026-11-27T10:15:04Z Current Version ID: 1234"));
   EXPECT_TRUE(is_success_line("\xE2\x9C\x85 No migrations to apply!"));
