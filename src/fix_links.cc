@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "environment.h"
+#include "http_settings.h"
 
 namespace cfdeploy {
 namespace {
@@ -28,11 +29,6 @@ constexpr std::array<NamedKey, 9> k_keys = {{
     {"Zone \xE2\x80\xBA Workers Routes \xE2\x80\xBA Edit", {"workers_routes", "edit"}},
 }};
 
-bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 // GitHub's owner and repository names: letters, digits, '-', '_' and '.'.
 bool is_repository_name(std::string_view name) {
   size_t slash = name.find('/');
@@ -43,8 +39,9 @@ bool is_repository_name(std::string_view name) {
   std::string_view repository = name.substr(slash + 1);
   auto is_dots = [](std::string_view part) { return part == "." || part == ".."; };
   return std::count(name.begin(), name.end(), '/') == 1 && !is_dots(owner) &&
-         !is_dots(repository) &&
-         std::all_of(name.begin(), name.end(), [](char c) { return is_unreserved(c) || c == '/'; });
+         !is_dots(repository) && std::all_of(name.begin(), name.end(), [](char c) {
+           return is_unreserved_url_character(c) || c == '/';
+         });
 }
 
 bool is_server_url(std::string_view url) {
@@ -57,7 +54,7 @@ bool is_server_url(std::string_view url) {
     return false;
   }
   return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return is_unreserved(c) || c == ':' || c == '/';
+    return is_unreserved_url_character(c) || c == ':' || c == '/';
   });
 }
 
@@ -209,23 +206,6 @@ std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view 
     fixes.push_back({"rerun", "Re-run the failed jobs", *url, rerun_command(run).value_or("")});
   }
   return fixes;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr std::string_view k_hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (char c : text) {
-    if (is_unreserved(c)) {
-      out += c;
-    } else {
-      auto byte = static_cast<unsigned char>(c);
-      out += '%';
-      out += k_hex[byte >> 4];
-      out += k_hex[byte & 0x0F];
-    }
-  }
-  return out;
 }
 
 }  // namespace cfdeploy

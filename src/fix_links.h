@@ -74,7 +74,4 @@ std::optional<std::string_view> step_permission(std::string_view step);
 std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
                                   const GithubRun& run);
 
-/// RFC 3986 percent-encoding: every byte but the unreserved characters.
-std::string percent_encode(std::string_view text);
-
 }  // namespace cfdeploy

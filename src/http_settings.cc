@@ -158,4 +158,24 @@ std::string effective_ca_file(const std::string& ca_file) {
   return from_environment.empty() ? k_system_ca_file : from_environment;
 }
 
+bool is_unreserved_url_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (is_unreserved_url_character(c)) {
+      out += c;
+    } else {
+      out += {'%', k_hex[byte >> 4], k_hex[byte & 0x0F]};
+    }
+  }
+  return out;
+}
+
 }  // namespace cfdeploy

@@ -68,4 +68,11 @@ HttpOptions http_options_from_environment();
 /// The CA file that will be used: `ca_file`, else $SSL_CERT_FILE, else the system bundle.
 std::string effective_ca_file(const std::string& ca_file);
 
+/// One of RFC 3986's unreserved characters: ASCII letters and digits, `-._~`.
+bool is_unreserved_url_character(char c);
+
+/// RFC 3986 percent-encoding, for a value in a URL's path or query: every byte but the
+/// unreserved characters.
+std::string percent_encode(std::string_view text);
+
 }  // namespace cfdeploy

@@ -1,10 +1,11 @@
 #include "preflight_requests.h"
 
 #include <array>
-#include <cctype>
 #include <future>
 #include <system_error>
 #include <vector>
+
+#include "http_settings.h"
 
 namespace cfdeploy {
 namespace {
@@ -31,19 +32,6 @@ std::optional<T> await_answer(std::optional<std::future<T>>& pending) {
     return std::nullopt;
   }
   return pending->get();
-}
-
-std::string percent_encode(const std::string& text) {
-  static const char* k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', k_hex[c >> 4], k_hex[c & 15]};
-    }
-  }
-  return out;
 }
 
 using PendingRequest = std::optional<std::future<ApiRequest>>;

@@ -146,10 +146,5 @@ TEST(FixLinks, AnEntryWithCandidatePermissionsIsNarrowedByTheStep) {
             R"([{"key":"workers_scripts","type":"edit"}])");
 }
 
-TEST(FixLinks, PercentEncodingKeepsOnlyUnreservedCharacters) {
-  EXPECT_EQ(percent_encode("aZ09-._~"), "aZ09-._~");
-  EXPECT_EQ(percent_encode("[{\"k\": 1}]/\xE2\x80\xBA"), "%5B%7B%22k%22%3A%201%7D%5D%2F%E2%80%BA");
-}
-
 }  // namespace
 }  // namespace cfdeploy

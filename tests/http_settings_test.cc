@@ -50,5 +50,10 @@ TEST(HttpSettings, NeverProxiesLoopbackAndRejectsHttpsProxies) {
   EXPECT_FALSE(proxy_for(parse_base_url(k_default_api_base_url).value(), environment).ok());
 }
 
+TEST(HttpSettings, PercentEncodingKeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(percent_encode("aZ09-._~"), "aZ09-._~");
+  EXPECT_EQ(percent_encode("[{\"k\": 1}]/\xE2\x80\xBA"), "%5B%7B%22k%22%3A%201%7D%5D%2F%E2%80%BA");
+}
+
 }  // namespace
 }  // namespace cfdeploy
