@@ -110,6 +110,11 @@ bool matches(const CatalogueEntry& entry, const ErrorFacts& facts, std::string_v
 
 }  // namespace
 
+bool is_credential_class(FailureClass failure_class) {
+  return failure_class == FailureClass::authentication ||
+         failure_class == FailureClass::authorization;
+}
+
 std::string_view to_string(FailureClass failure_class) {
   return k_class_names[static_cast<size_t>(failure_class)];
 }

@@ -32,6 +32,9 @@ std::string_view to_string(FailureClass failure_class);
 std::optional<FailureClass> parse_failure_class(std::string_view name);
 /// Every class name, in enum order.
 const std::vector<FailureClass>& all_failure_classes();
+/// authentication or authorization: the token is the problem, and a new token or
+/// permission is the fix.
+bool is_credential_class(FailureClass failure_class);
 
 struct CatalogueEntry {
   std::string id;

@@ -324,9 +324,7 @@ const CatalogueEntry* prefer_words(const Catalogue& catalogue, const CatalogueEn
                                    ErrorFacts facts, std::string& note) {
   // Only the credential classes are reused this loosely (10000 comes back
   // for a rate limit, a missing permission and a bad token alike).
-  bool credential_code =
-      by_code != nullptr && (by_code->failure_class == FailureClass::authentication ||
-                             by_code->failure_class == FailureClass::authorization);
+  bool credential_code = by_code != nullptr && is_credential_class(by_code->failure_class);
   if (!credential_code || by_code->codes.empty() || !by_code->match.empty()) {
     return by_code;
   }

@@ -189,8 +189,7 @@ std::optional<std::string_view> step_permission(std::string_view step) {
 
 std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
                                   const GithubRun& run) {
-  if (entry.failure_class != FailureClass::authentication &&
-      entry.failure_class != FailureClass::authorization) {
+  if (!is_credential_class(entry.failure_class)) {
     return {};
   }
   std::vector<Fix> fixes;

@@ -1,6 +1,5 @@
 #include "job_summary.h"
 
-#include <algorithm>
 #include <array>
 #include <optional>
 #include <sstream>
@@ -32,11 +31,6 @@ constexpr std::array<PermissionRow, 6> k_permission_table = {{
 }};
 
 constexpr size_t k_max_error_lines_bytes = size_t{64} * 1024;
-
-bool is_credential_problem(const CatalogueEntry& entry) {
-  return entry.failure_class == FailureClass::authorization ||
-         entry.failure_class == FailureClass::authentication;
-}
 
 void write_headline(std::ostream& out, const SummaryInput& input) {
   bool ok = input.verdict->ok;
@@ -77,7 +71,7 @@ void write_fix(std::ostream& out, const Finding& finding) {
 }
 
 void write_permissions(std::ostream& out, const CatalogueEntry& entry) {
-  if (!is_credential_problem(entry) && entry.permissions.empty()) {
+  if (!is_credential_class(entry.failure_class) && entry.permissions.empty()) {
     return;
   }
   out << "### Token permissions\n\n"

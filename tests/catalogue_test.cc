@@ -48,6 +48,14 @@ TEST(Catalogue, EveryBuiltinEntryIsComplete) {
   }
 }
 
+TEST(Catalogue, OnlyAuthenticationAndAuthorizationAreCredentialClasses) {
+  for (FailureClass failure_class : all_failure_classes()) {
+    bool expected = failure_class == FailureClass::authentication ||
+                    failure_class == FailureClass::authorization;
+    EXPECT_EQ(is_credential_class(failure_class), expected) << to_string(failure_class);
+  }
+}
+
 TEST(Catalogue, BuiltinIdsAreUnique) {
   // Checked on the raw JSON too, independently of the loader.
   nlohmann::json raw = nlohmann::json::parse(builtin_catalogue_json());
