@@ -35,18 +35,24 @@ TEST(ProcessWriteAll, ReturnsFalseWhenReaderIsGone) {
   EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);
 }
 
+// A reader on a thread of its own that appends everything from `fd` to `received`
+// until end of file.
+std::thread read_to_end(int fd, std::string& received) {
+  return std::thread([fd, &received] {
+    char buffer[4096];
+    ssize_t got = 0;
+    while ((got = read(fd, buffer, sizeof(buffer))) > 0) {
+      received.append(buffer, static_cast<size_t>(got));
+    }
+  });
+}
+
 TEST(ProcessWriteAll, WritesEverythingThroughAPipe) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   std::string sent(1024 * 1024, 'x');
   std::string received;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t got = 0;
-    while ((got = read(fds[0], buffer, sizeof(buffer))) > 0) {
-      received.append(buffer, static_cast<size_t>(got));
-    }
-  });
+  std::thread reader = read_to_end(fds[0], received);
   EXPECT_TRUE(write_all(fds[1], sent));
   close(fds[1]);
   reader.join();
@@ -73,13 +79,7 @@ TEST(ProcessWriteUntil, AReaderThatKeepsReadingGetsEveryByteEvenPastTheDeadline)
   ASSERT_EQ(pipe(fds), 0);
   std::string sent(1024 * 1024, 'x');
   std::string received;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t got = 0;
-    while ((got = read(fds[0], buffer, sizeof(buffer))) > 0) {
-      received.append(buffer, static_cast<size_t>(got));
-    }
-  });
+  std::thread reader = read_to_end(fds[0], received);
   EXPECT_EQ(write_until(fds[1], sent, Clock::now() + 60s), WriteStatus::written);
   close(fds[1]);
   reader.join();
