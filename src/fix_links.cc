@@ -100,8 +100,11 @@ std::string permission_keys_json(const std::vector<std::string>& permissions) {
   nlohmann::json keys = nlohmann::json::array();
   for (const std::string& permission : permissions) {
     std::optional<PermissionKey> key = permission_key(permission);
-    nlohmann::json entry = key ? nlohmann::json{{"key", key->key}, {"type", key->type}} : nullptr;
-    if (key && std::find(keys.begin(), keys.end(), entry) == keys.end()) {
+    if (!key) {
+      continue;
+    }
+    nlohmann::json entry{{"key", key->key}, {"type", key->type}};
+    if (std::find(keys.begin(), keys.end(), entry) == keys.end()) {
       keys.push_back(std::move(entry));
     }
   }
