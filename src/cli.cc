@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "build_info.h"
@@ -47,11 +48,13 @@ struct CommandFlags {
 
 // One row per subcommand, in the order --help lists them.
 struct Command {
-  std::function<CLI::App*(CLI::App&)> add;  // registers it and its options
-  std::function<int()> run;                 // runs it once parsed
-  bool uses_token = false;                  // sends and masks the API token
-  bool passes_wrangler_args = false;        // wrangler's own options go after --
-  CLI::App* app = nullptr;                  // once added
+  const char* name;
+  const char* description;
+  std::function<void(CLI::App&)> add_options;  // binds its options to CommandFlags
+  std::function<int()> run;                    // runs it once parsed
+  bool uses_token = false;                     // sends and masks the API token
+  bool passes_wrangler_args = false;           // wrangler's own options go after --
+  CLI::App* app = nullptr;                     // once added
 };
 
 // Each diagnostic is one line, so the hint is a line of its own.
@@ -113,42 +116,56 @@ int run_codes(const CodesOptions& options) {
   return exit_with(ExitCode::success);
 }
 
-CLI::App* add_explain(CLI::App& app, ExplainOptions& options) {
-  CLI::App* explain = app.add_subcommand(
-      "explain", "Classify a saved step log and say what to fix (reads standard input for '-')");
-  explain->add_option("--format", options.format, "Output format")
+void add_explain_options(CLI::App& explain, ExplainOptions& options) {
+  explain.add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
-  explain->add_flag("--failed", options.failed,
-                    "The step is known to have failed: never answer ok, say unknown when "
-                    "nothing in the log is recognised");
-  explain->add_option("file", options.file, "Log file, or '-' for standard input");
-  return explain;
+  explain.add_flag("--failed", options.failed,
+                   "The step is known to have failed: never answer ok, say unknown when "
+                   "nothing in the log is recognised");
+  explain.add_option("file", options.file, "Log file, or '-' for standard input");
 }
 
-CLI::App* add_codes(CLI::App& app, CodesOptions& options) {
-  CLI::App* codes = app.add_subcommand("codes", "Print the catalogue of known failures");
-  codes->add_option("--format", options.format, "Output format")
+void add_codes_options(CLI::App& codes, CodesOptions& options) {
+  codes.add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember({"md", "json"}))
       ->capture_default_str();
-  return codes;
 }
 
 std::vector<Command> command_table(CommandFlags& flags) {
   return {
-      {[&](CLI::App& app) { return add_run_command(app, flags.run); },
+      {"run", "Run any command as a supervised step: run -- CMD ARGS",
+       [&](CLI::App& run) { add_run_options(run, flags.run); },
        [&] { return run_run_command(flags.run); }, true, false},
-      {[&](CLI::App& app) { return add_deploy_command(app, flags.deploy); },
+      {"deploy", "Run `wrangler deploy` as a supervised step",
+       [&](CLI::App& deploy) { add_deploy_options(deploy, flags.deploy); },
        [&] { return run_deploy_command(flags.deploy); }, true, true},
-      {[&](CLI::App& app) { return add_migrate_command(app, flags.migrate); },
+      {"migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step",
+       [&](CLI::App& migrate) { add_migrate_options(migrate, flags.migrate); },
        [&] { return run_migrate_command(flags.migrate); }, true, true},
-      {[&](CLI::App& app) { return add_preflight_command(app, flags.preflight); },
+      {"preflight", "Check the token, the account and the D1 databases against the Cloudflare API",
+       [&](CLI::App& preflight) { add_preflight_options(preflight, flags.preflight); },
        [&] { return run_preflight_command(flags.preflight); }, true, false},
-      {[&](CLI::App& app) { return add_explain(app, flags.explain); },
+      {"explain", "Classify a saved step log and say what to fix (reads standard input for '-')",
+       [&](CLI::App& explain) { add_explain_options(explain, flags.explain); },
        [&] { return run_explain(flags.explain); }, false, false},
-      {[&](CLI::App& app) { return add_codes(app, flags.codes); },
+      {"codes", "Print the catalogue of known failures",
+       [&](CLI::App& codes) { add_codes_options(codes, flags.codes); },
        [&] { return run_codes(flags.codes); }, false, false},
   };
+}
+
+// Every subcommand is listed, but only the one on the command line gets its options:
+// building them all cost more than the rest of start-up. The subcommand is the first
+// argument, since cfdeploy itself has no options but --help and --version.
+void add_commands(CLI::App& app, std::vector<Command>& commands, int argc, char** argv) {
+  std::string_view chosen = argc > 1 ? argv[1] : "";
+  for (Command& command : commands) {
+    command.app = app.add_subcommand(command.name, command.description);
+    if (chosen == command.name) {
+      command.add_options(*command.app);
+    }
+  }
 }
 
 // CLI11 reports a mistyped command only as "A subcommand is required".
@@ -194,9 +211,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   CommandFlags flags;
   std::vector<Command> commands = command_table(flags);
-  for (Command& command : commands) {
-    command.app = command.add(app);
-  }
+  add_commands(app, commands, argc, argv);
   if (std::optional<std::string> problem = unknown_command(app, argc, argv)) {
     print_error(*problem);
     print_note(k_usage_hint);

@@ -4,6 +4,7 @@
 // file that includes httplib and OpenSSL.
 #include <fcntl.h>
 #include <httplib.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -354,6 +355,10 @@ Result<std::unique_ptr<CloudflareApi>> make_http_api(HttpOptions options) {
     return proxy.error();
   }
   if (base.value().https) {
+    // OpenSSL is set up here, not at program start, so that commands that never make a
+    // request do not pay for it (the static build drops cpp-httplib's start-up SSLInit).
+    // Idempotent and thread-safe; the error strings make TLS failures readable.
+    OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, nullptr);
     options.ca_file = effective_ca_file(options.ca_file);
     if (!std::ifstream(options.ca_file)) {
       return Error{"reading the CA certificates '" + options.ca_file + "'",

@@ -249,37 +249,34 @@ int execute(const PreflightRequest& request, std::ostream& out) {
 
 }  // namespace
 
-CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags) {
-  CLI::App* command = app.add_subcommand(
-      "preflight", "Check the token, the account and the D1 databases against the Cloudflare API");
-  command->add_option("--config", flags.config_path,
-                      "Wrangler configuration file (default: wrangler.json, .jsonc or .toml)");
-  command->add_option("-e,--env", flags.environment, "wrangler environment (--env)");
+void add_preflight_options(CLI::App& command, PreflightFlags& flags) {
+  command.add_option("--config", flags.config_path,
+                     "Wrangler configuration file (default: wrangler.json, .jsonc or .toml)");
+  command.add_option("-e,--env", flags.environment, "wrangler environment (--env)");
   command
-      ->add_option("--database", flags.databases,
-                   "D1 database name or binding to check (repeatable; default: all)")
+      .add_option("--database", flags.databases,
+                  "D1 database name or binding to check (repeatable; default: all)")
       ->allow_extra_args(false);
-  command->add_option("--for", flags.needs, "Which step's access to probe")
+  command.add_option("--for", flags.needs, "Which step's access to probe")
       ->check(CLI::IsMember({"deploy", "migrate", "all"}))
       ->capture_default_str();
-  command->add_option("--format", flags.format, "Output format")
+  command.add_option("--format", flags.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
-  command->add_option("--account-id", flags.account_id,
-                      "Account id to check (default: account_id, then CLOUDFLARE_ACCOUNT_ID)");
-  command->add_option("-C,--directory", flags.directory, "The project's directory")
+  command.add_option("--account-id", flags.account_id,
+                     "Account id to check (default: account_id, then CLOUDFLARE_ACCOUNT_ID)");
+  command.add_option("-C,--directory", flags.directory, "The project's directory")
       ->check(CLI::ExistingDirectory);
-  command->add_option("--ca-file", flags.ca_file, "Trusted CA certificates (PEM)")
+  command.add_option("--ca-file", flags.ca_file, "Trusted CA certificates (PEM)")
       ->check(CLI::ExistingFile);
-  command->add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
+  command.add_option("--connect-timeout", flags.connect_timeout_seconds, "Seconds to connect")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
   command
-      ->add_option("--timeout", flags.timeout_seconds,
-                   "Seconds for each request, from connecting to the last byte")
+      .add_option("--timeout", flags.timeout_seconds,
+                  "Seconds for each request, from connecting to the last byte")
       ->check(number_check(k_request_seconds))
       ->capture_default_str();
-  return command;
 }
 
 int run_preflight_command(const PreflightFlags& flags) {

@@ -27,8 +27,8 @@ struct PreflightFlags {
   std::string account_id;              // --account-id; beats account_id and the environment
 };
 
-/// Adds `preflight` to `app`, bound to `flags`; returns it so the caller can test parsed().
-CLI::App* add_preflight_command(CLI::App& app, PreflightFlags& flags);
+/// Adds preflight's options to its subcommand, bound to `flags`.
+void add_preflight_options(CLI::App& command, PreflightFlags& flags);
 
 /// Runs the checks and prints the report on stdout. Exit status: 0 when no check failed
 /// (skipped and could-not-check included), 1 when one failed, 2 for unusable settings,

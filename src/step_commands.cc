@@ -232,24 +232,17 @@ class StepSignals {
 
 }  // namespace
 
-CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
-  CLI::App* run =
-      app.add_subcommand("run", "Run any command as a supervised step: run -- CMD ARGS");
-  add_step_flags(*run, flags.step);
-  run->add_option("command", flags.command, "The command, after --")->required();
-  return run;
+void add_run_options(CLI::App& run, RunFlags& flags) {
+  add_step_flags(run, flags.step);
+  run.add_option("command", flags.command, "The command, after --")->required();
 }
 
-CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags) {
-  CLI::App* deploy = app.add_subcommand("deploy", "Run `wrangler deploy` as a supervised step");
-  add_wrangler_flags(*deploy, flags);
-  return deploy;
+void add_deploy_options(CLI::App& deploy, WranglerFlags& flags) {
+  add_wrangler_flags(deploy, flags);
 }
 
-CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
-  CLI::App* migrate = app.add_subcommand(
-      "migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step");
-  migrate->add_option("database", flags.database, "D1 database name or binding")
+void add_migrate_options(CLI::App& migrate, MigrateFlags& flags) {
+  migrate.add_option("database", flags.database, "D1 database name or binding")
       ->required()
       ->check(CLI::Validator(
           [](const std::string& name) {
@@ -259,12 +252,11 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
                        : "";
           },
           "DATABASE"));
-  add_wrangler_flags(*migrate, flags.wrangler);
-  migrate->add_flag("--local", flags.local,
-                    "Apply to wrangler's local D1 instead of the remote database");
-  migrate->add_flag("--check-local", flags.check_local,
-                    "First apply to a throwaway local D1 and stop if that fails");
-  return migrate;
+  add_wrangler_flags(migrate, flags.wrangler);
+  migrate.add_flag("--local", flags.local,
+                   "Apply to wrangler's local D1 instead of the remote database");
+  migrate.add_flag("--check-local", flags.check_local,
+                   "First apply to a throwaway local D1 and stop if that fails");
 }
 
 int run_run_command(const RunFlags& flags) {

@@ -43,11 +43,11 @@ struct MigrateFlags {
   bool check_local = false;
 };
 
-/// `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, each registered on `app`
-/// with its options bound to `flags`; returns the subcommand for the CLI's table.
-CLI::App* add_run_command(CLI::App& app, RunFlags& flags);
-CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags);
-CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags);
+/// The options of `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, added to their
+/// subcommand and bound to `flags`.
+void add_run_options(CLI::App& run, RunFlags& flags);
+void add_deploy_options(CLI::App& deploy, WranglerFlags& flags);
+void add_migrate_options(CLI::App& migrate, MigrateFlags& flags);
 
 /// Runs the step and returns cfdeploy's exit status.
 int run_run_command(const RunFlags& flags);
