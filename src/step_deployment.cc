@@ -1,22 +1,26 @@
 #include "step_deployment.h"
 
+#include <algorithm>
+#include <iostream>
+
 #include "api_request.h"
 #include "diagnostics.h"
 #include "environment.h"
 #include "fix_links.h"
 #include "github_deployments.h"
 #include "secrets.h"
+#include "workflow_commands.h"
 
 namespace cfdeploy {
 namespace {
 
 // The Worker's page in the dashboard, only from values that fit their shapes.
 std::string dashboard_url(const std::string& account_id, const std::string& worker) {
-  bool worker_name = !worker.empty() && worker.size() <= 63 &&
-                     std::all_of(worker.begin(), worker.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                              c == '_';
-                     });
+  bool worker_name =
+      !worker.empty() && worker.size() <= 63 &&
+      std::all_of(worker.begin(), worker.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
   if (!is_account_id(account_id) || !worker_name) {
     return "";
   }
@@ -46,6 +50,7 @@ FinishedDeploy finished_deploy(const StepResult& result, const std::string& acco
   deploy.url = result.deployment_url;
   deploy.log_url = dashboard_url(account_id, result.worker_name);
   deploy.description = result.ok() ? "Deployed by cfdeploy" : failure_description(result);
+  deploy.cancelled = result.cancelled_by != 0;
   return deploy;
 }
 
@@ -59,8 +64,9 @@ std::vector<std::string> record_deployment_for(CloudflareApi& github, const Gith
   }
   std::string ref = deployment_ref(event);
   if (ref.empty()) {
-    return {"the GitHub deployment was not recorded: GITHUB_SHA is not set; it is set on a "
-            "GitHub Actions runner"};
+    return {
+        "the GitHub deployment was not recorded: GITHUB_SHA is not set; it is set on a "
+        "GitHub Actions runner"};
   }
   EnvironmentChoice environment =
       choose_environment(event, options.environment, options.production_branch);
@@ -81,26 +87,35 @@ std::vector<std::string> record_deployment_for(CloudflareApi& github, const Gith
 }
 
 void record_step_deployment(const DeploymentOptions& options, const FinishedDeploy& deploy,
-                            Deadline deadline) {
+                            Deadline deadline, bool github) {
   std::string token = trim_http_whitespace(env_or_empty(k_github_token_variable));
-  if (token.empty()) {
+  if (token.empty() || deploy.cancelled) {
     return;
   }
+  auto warn = [github](const std::string& message) {
+    if (github) {
+      std::cout << annotation_command({AnnotationLevel::warning,
+                                       "cfdeploy: GitHub deployment not recorded", "", 0, message})
+                << std::flush;
+    } else {
+      print_warning(message);
+    }
+  };
   if (token.size() < k_min_secret_length) {
-    print_warning(std::string("the GitHub deployment was not recorded: ") +
-                  k_github_token_variable + " is too short to be a GitHub token");
+    warn(std::string("the GitHub deployment was not recorded: ") + k_github_token_variable +
+         " is too short to be a GitHub token");
     return;
   }
-  Result<std::unique_ptr<CloudflareApi>> github =
+  Result<std::unique_ptr<CloudflareApi>> api =
       make_github_api(token, env_or_empty("GITHUB_API_URL"), deadline);
-  if (!github) {
-    print_warning("the GitHub deployment was not recorded: " + github.error().message());
+  if (!api) {
+    warn("the GitHub deployment was not recorded: " + api.error().message());
     return;
   }
   std::vector<std::string> notes;
   for (const std::string& warning :
-       record_deployment_for(*github.value(), github_event_from_env(), options, deploy, notes)) {
-    print_warning(warning);
+       record_deployment_for(*api.value(), github_event_from_env(), options, deploy, notes)) {
+    warn(warning);
   }
   for (const std::string& note : notes) {
     print_note(note);

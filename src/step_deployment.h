@@ -27,6 +27,7 @@ struct FinishedDeploy {
   std::string url;          // the deployed URL; may be empty
   std::string log_url;      // the deployment's page; empty: the run's page
   std::string description;  // for a failure: "class: title"
+  bool cancelled = false;
 };
 
 /// A Worker deploy's result: its URL, its page in the Cloudflare dashboard when the account
@@ -44,8 +45,10 @@ std::vector<std::string> record_deployment_for(CloudflareApi& github, const Gith
                                                std::vector<std::string>& notes);
 
 /// With CFDEPLOY_GITHUB_TOKEN set: the event from the environment, the client at
-/// GITHUB_API_URL, the deployment recorded, and each warning and note printed.
+/// GITHUB_API_URL, the deployment recorded by `deadline`, and each warning printed (as a
+/// warning annotation on stdout when `github`) and each note on stderr. A step cancelled
+/// by a signal is not recorded: its job is ending.
 void record_step_deployment(const DeploymentOptions& options, const FinishedDeploy& deploy,
-                            Deadline deadline);
+                            Deadline deadline, bool github);
 
 }  // namespace cfdeploy

@@ -76,7 +76,8 @@ TEST(DeploymentTarget, ReadsTheHeadCommitAndDefaultBranchFromThePayload) {
 
 TEST(DeploymentTarget, ReadsAPullRequestRunFromTheEnvironment) {
   std::string payload = "/tmp/cfdeploy-event-" + std::to_string(getpid()) + ".json";
-  std::ofstream(payload) << R"({"pull_request":{"head":{"sha":"head1"}},"repository":{"default_branch":"main"}})";
+  std::ofstream(payload)
+      << R"({"pull_request":{"head":{"sha":"head1"}},"repository":{"default_branch":"main"}})";
   testing::ScopedEnv env({{"GITHUB_REPOSITORY", "octo/site"},
                           {"GITHUB_SHA", "merge1"},
                           {"GITHUB_EVENT_NAME", "pull_request"},

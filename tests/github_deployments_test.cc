@@ -73,7 +73,8 @@ TEST(GithubDeployments, CreatesTheDeploymentThenItsSuccessStatus) {
 
 TEST(GithubDeployments, HonoursAnEnterpriseServerPrefix) {
   FakeGithub github;
-  Result<std::unique_ptr<CloudflareApi>> api = make_github_api(k_token, github.api_url() + "/api/v3");
+  Result<std::unique_ptr<CloudflareApi>> api =
+      make_github_api(k_token, github.api_url() + "/api/v3");
   ASSERT_TRUE(api);
   Result<long long> id = record_deployment(*api.value(), preview_request(), success_status());
   EXPECT_FALSE(id);  // the fake serves no /api/v3: the prefix was sent
@@ -136,7 +137,8 @@ TEST(GithubDeployments, EachRefusalIsAnErrorNamingTheRequestAndTheFix) {
 }
 
 TEST(GithubDeployments, ATokenEchoedBackIsScrubbed) {
-  FakeGithub github(GithubScenario{42, GithubRefusal{401, "Bad credentials: " + k_token, false}, {}});
+  FakeGithub github(
+      GithubScenario{42, GithubRefusal{401, "Bad credentials: " + k_token, false}, {}});
   Result<long long> id = record_against(github);
   ASSERT_FALSE(id);
   EXPECT_EQ(id.error().message().find(k_token), std::string::npos) << id.error().message();

@@ -53,7 +53,8 @@ struct Recorded {
 
 Recorded record(FakeGithub& github, const GithubEvent& event, const DeploymentOptions& options,
                 const FinishedDeploy& deploy) {
-  Result<std::unique_ptr<CloudflareApi>> api = make_github_api("ghs_token_0123456789", github.api_url());
+  Result<std::unique_ptr<CloudflareApi>> api =
+      make_github_api("ghs_token_0123456789", github.api_url());
   EXPECT_TRUE(api);
   Recorded recorded;
   recorded.warnings = record_deployment_for(*api.value(), event, options, deploy, recorded.notes);
@@ -65,8 +66,7 @@ Recorded record(FakeGithub& github, const GithubEvent& event, const DeploymentOp
 
 TEST(StepDeployment, ASuccessfulDeployOnTheDefaultBranchIsProduction) {
   FakeGithub github;
-  Recorded recorded =
-      record(github, push_to_main(), {}, finished_deploy(deployed(), k_account));
+  Recorded recorded = record(github, push_to_main(), {}, finished_deploy(deployed(), k_account));
   EXPECT_TRUE(recorded.warnings.empty());
   ASSERT_EQ(recorded.bodies.size(), 2u);
   EXPECT_EQ(recorded.bodies[0].at("environment"), "production");

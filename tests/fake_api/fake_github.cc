@@ -11,10 +11,10 @@ ordered_json refusal_rule(const std::string& path, const GithubRefusal& refusal)
     rule["text"] = "<html><body><h1>" + refusal.message + "</h1></body></html>";
     rule["content_type"] = "text/html";
   } else {
-    rule["json"] = ordered_json{
-        {"message", refusal.message},
-        {"documentation_url", "https://docs.github.com/rest/deployments/deployments"},
-        {"status", std::to_string(refusal.status)}};
+    rule["json"] =
+        ordered_json{{"message", refusal.message},
+                     {"documentation_url", "https://docs.github.com/rest/deployments/deployments"},
+                     {"status", std::to_string(refusal.status)}};
   }
   return rule;
 }
@@ -31,9 +31,10 @@ ordered_json github_rules(const GithubScenario& scenario) {
                       : ordered_json{{"method", "POST"},
                                      {"path", deployments},
                                      {"status", 201},
-                                     {"json", {{"id", scenario.deployment_id},
-                                               {"sha", "0000000000000000000000000000000000000000"},
-                                               {"task", "deploy"}}}});
+                                     {"json",
+                                      {{"id", scenario.deployment_id},
+                                       {"sha", "0000000000000000000000000000000000000000"},
+                                       {"task", "deploy"}}}});
   rules.push_back(scenario.statuses ? refusal_rule(statuses, *scenario.statuses)
                                     : ordered_json{{"method", "POST"},
                                                    {"path", statuses},
