@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "fake_github.h"
@@ -132,8 +133,7 @@ TEST_F(DeployGithub, AFailedDeployRecordsAFailureWithItsClassAndTitle) {
   ASSERT_EQ(github.requests().size(), 2u) << result.err;
   json status = json::parse(github.requests()[1].body);
   EXPECT_EQ(status.at("state"), "failure");
-  EXPECT_EQ(status.at("description").get<std::string>().rfind("authorization: ", 0), 0u)
-      << status;
+  EXPECT_EQ(status.at("description").get<std::string>().rfind("authorization: ", 0), 0u) << status;
 }
 
 TEST_F(DeployGithub, EveryRefusalIsAWarningAndTheDeployStillSucceeds) {
@@ -157,6 +157,26 @@ TEST_F(DeployGithub, OnARunnerTheTokenIsMaskedAndARefusalIsAWarningAnnotation) {
       << result.out;
   EXPECT_NE(result.out.find("deployments: write"), std::string::npos);
   EXPECT_EQ(result.out.rfind("::add-mask::" + k_token + "\n", 0), 0u) << result.out;
+}
+
+TEST_F(DeployGithub, TheJobSummaryListsWhatTheDeployMade) {
+  FakeGithub github;
+  std::string wrangler = stand_in_wrangler(true);
+  std::string summary = temp_path("summary.md");
+  std::vector<std::string> env = runner_env(github, m_payload);
+  env.push_back("GITHUB_STEP_SUMMARY=" + summary);
+  CommandResult result =
+      testing::run_cfdeploy({"deploy", "--format", "github", "--wrangler", wrangler}, "", env);
+  std::remove(wrangler.c_str());
+  std::ifstream in(summary);
+  std::string markdown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(summary.c_str());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(markdown.find("Deployed to <https://site.octo.workers.dev>\n"), std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("- Worker: `site`\n- Version: `v-1`\n- Commit: `abc123`\n"),
+            std::string::npos)
+      << markdown;
 }
 
 TEST_F(DeployGithub, WithoutATokenNothingIsSent) {
