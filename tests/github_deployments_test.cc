@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_github.h"
+#include "support/scoped_env.h"
 
 namespace cfdeploy {
 namespace {
@@ -155,6 +156,16 @@ TEST(GithubDeployments, NoServerIsAnErrorNotACrash) {
 
 TEST(GithubDeployments, ABadApiUrlIsAnError) {
   EXPECT_FALSE(make_github_api(k_token, "ftp://github.example"));
+}
+
+TEST(GithubDeployments, TheProxyVariablesAreRead) {
+  testing::ScopedEnv proxy({{"HTTPS_PROXY", "ftp://proxy.example:3128"},
+                            {"https_proxy", "ftp://proxy.example:3128"},
+                            {"NO_PROXY", ""},
+                            {"no_proxy", ""}});
+  Result<std::unique_ptr<CloudflareApi>> api = make_github_api(k_token, "https://github.example");
+  ASSERT_FALSE(api);
+  EXPECT_NE(api.error().message().find("HTTPS_PROXY"), std::string::npos) << api.error().message();
 }
 
 }  // namespace
