@@ -88,6 +88,28 @@ ApiResponse parse_api_response(int status, const std::string& body,
   return response;
 }
 
+ApiResponse parse_json_response(int status, const std::string& body,
+                                const std::string& content_type) {
+  ApiResponse response;
+  response.status = status;
+  json parsed = body.empty() || json_nesting_past(body, k_max_answer_depth)
+                    ? json()
+                    : json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || (parsed.is_null() && !body.empty())) {
+    response.failure = TransportFailure::bad_body;
+    response.failure_detail = "HTTP " + std::to_string(status) + " with a body that is not JSON" +
+                              (content_type.empty() ? "" : " (" + content_type + ")") + ": " +
+                              excerpt(body);
+    return response;
+  }
+  response.success = status >= 200 && status < 300;
+  if (parsed.is_object() && parsed.contains("message") && parsed.at("message").is_string()) {
+    response.errors.push_back({0, parsed.at("message").get<std::string>()});
+  }
+  response.result = std::move(parsed);
+  return response;
+}
+
 std::string_view to_string(TransportFailure failure) {
   switch (failure) {
     case TransportFailure::none:

@@ -60,6 +60,12 @@ struct ApiResponse {
 ApiResponse parse_api_response(int status, const std::string& body,
                                const std::string& content_type);
 
+/// An HTTP answer whose body is any JSON (GitHub's REST API): `result` is the whole body,
+/// `success` a 2xx status, and a string "message" member becomes the one error. A body
+/// that is not JSON is a `bad_body` failure quoting its start; an empty one is null.
+ApiResponse parse_json_response(int status, const std::string& body,
+                                const std::string& content_type);
+
 /// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
 std::string scrub_secret(std::string text, std::string_view secret);
 

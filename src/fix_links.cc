@@ -29,21 +29,6 @@ constexpr std::array<NamedKey, 9> k_keys = {{
     {"Zone \xE2\x80\xBA Workers Routes \xE2\x80\xBA Edit", {"workers_routes", "edit"}},
 }};
 
-// GitHub's owner and repository names: letters, digits, '-', '_' and '.'.
-bool is_repository_name(std::string_view name) {
-  size_t slash = name.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) {
-    return false;
-  }
-  std::string_view owner = name.substr(0, slash);
-  std::string_view repository = name.substr(slash + 1);
-  auto is_dots = [](std::string_view part) { return part == "." || part == ".."; };
-  return std::count(name.begin(), name.end(), '/') == 1 && !is_dots(owner) &&
-         !is_dots(repository) && std::all_of(name.begin(), name.end(), [](char c) {
-           return is_unreserved_url_character(c) || c == '/';
-         });
-}
-
 bool is_server_url(std::string_view url) {
   std::string_view host;
   if (url.starts_with("https://")) {
@@ -140,6 +125,20 @@ std::optional<std::string> token_template_url(const std::vector<std::string>& pe
     url += "&name=" + percent_encode(token_name);
   }
   return url;
+}
+
+bool is_repository_name(std::string_view name) {
+  size_t slash = name.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) {
+    return false;
+  }
+  std::string_view owner = name.substr(0, slash);
+  std::string_view repository = name.substr(slash + 1);
+  auto is_dots = [](std::string_view part) { return part == "." || part == ".."; };
+  return std::count(name.begin(), name.end(), '/') == 1 && !is_dots(owner) &&
+         !is_dots(repository) && std::all_of(name.begin(), name.end(), [](char c) {
+           return is_unreserved_url_character(c) || c == '/';
+         });
 }
 
 bool GithubRun::valid() const {

@@ -31,6 +31,9 @@ std::optional<PermissionKey> permission_key(std::string_view permission);
 std::optional<std::string> token_template_url(const std::vector<std::string>& permissions,
                                               std::string_view token_name, bool account_owned);
 
+/// GitHub's owner/name: letters, digits, '-', '_' and '.', one slash, neither part "." or "..".
+bool is_repository_name(std::string_view name);
+
 /// The run a step belongs to, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and
 /// GITHUB_RUN_ID (GitHub Enterprise Server has its own server URL).
 struct GithubRun {

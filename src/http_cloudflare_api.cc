@@ -220,7 +220,10 @@ private:
     client->set_socket_options([&watchdog](socket_t socket) { watchdog.adopt(socket); });
     httplib::Result result = client->send(request);
     if (result && !too_large) {
-      return parse_api_response(result->status, answer, result->get_header_value("Content-Type"));
+      std::string content_type = result->get_header_value("Content-Type");
+      return m_options.answer_format == AnswerFormat::plain_json
+                 ? parse_json_response(result->status, answer, content_type)
+                 : parse_api_response(result->status, answer, content_type);
     }
     if (too_large) {
       return failed(TransportFailure::too_large,
@@ -248,7 +251,10 @@ private:
     request.path = m_base.prefix + path;
     request.headers = {{"Authorization", "Bearer " + m_options.token},
                        {"User-Agent", "cfdeploy/" + std::string(build_version())},
-                       {"Accept", "application/json"}};
+                       {"Accept", m_options.accept}};
+    for (const auto& [name, value] : m_options.headers) {
+      request.headers.emplace(name, value);
+    }
     if (method != "GET") {
       request.body = body;
       request.headers.emplace("Content-Type", "application/json");

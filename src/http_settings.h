@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cancellation.h"
 #include "error.h"
@@ -48,9 +50,16 @@ struct ProxyEnvironment {
 Result<std::optional<ProxySetting>> proxy_for(const BaseUrl& target,
                                               const ProxyEnvironment& environment);
 
+/// How an answer's body is read: Cloudflare's envelope, or any JSON (GitHub's REST API).
+enum class AnswerFormat { cloudflare_envelope, plain_json };
+
 struct HttpOptions {
   std::string base_url = k_default_api_base_url;
   std::string token;
+  AnswerFormat answer_format = AnswerFormat::cloudflare_envelope;
+  std::string accept = "application/json";
+  // Sent with every request after the standard ones ("X-GitHub-Api-Version").
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string ca_file;  // trusted CAs (PEM); empty: SSL_CERT_FILE, else the system bundle
   std::chrono::milliseconds connect_timeout{5000};
   // Per request, for all of it: connecting, TLS, sending, the headers and the whole body.

@@ -39,6 +39,42 @@ void write_headline(std::ostream& out, const SummaryInput& input) {
       << "\n\n";
 }
 
+void write_urls(std::ostream& out, const SummaryInput& input) {
+  std::vector<std::string> urls = input.deployed.urls;
+  if (urls.empty() && !input.deployment_url.empty()) {
+    urls.push_back(input.deployment_url);
+  }
+  for (size_t i = 0; i < urls.size(); ++i) {
+    out << (i == 0 ? "Deployed to " : ", ") << markdown_url(urls[i]);
+  }
+  if (!urls.empty()) {
+    out << "\n\n";
+  }
+}
+
+// A list, not a table: a value shown as a code span may hold a `|`, which would split a row.
+void write_deployed(std::ostream& out, const DeployedFacts& deployed) {
+  std::vector<std::pair<const char*, std::string>> rows;
+  if (!deployed.worker_name.empty()) {
+    rows.emplace_back("Worker", markdown_code(deployed.worker_name));
+  }
+  if (!deployed.alias_url.empty()) {
+    rows.emplace_back("Alias", markdown_url(deployed.alias_url));
+  }
+  if (!deployed.version_id.empty()) {
+    rows.emplace_back("Version", markdown_code(deployed.version_id));
+  }
+  if (!deployed.commit.empty()) {
+    rows.emplace_back("Commit", markdown_code(deployed.commit));
+  }
+  for (const auto& [name, value] : rows) {
+    out << "- " << name << ": " << value << "\n";
+  }
+  if (!rows.empty()) {
+    out << "\n";
+  }
+}
+
 void write_facts(std::ostream& out, const SummaryInput& input) {
   const std::optional<Finding>& primary = input.verdict->primary;
   std::string failure_class = primary ? std::string(to_string(primary->entry->failure_class)) : "-";
@@ -48,9 +84,7 @@ void write_facts(std::ostream& out, const SummaryInput& input) {
       << (input.attempts > 0 ? std::to_string(input.attempts) : "-") << " | "
       << (input.attempts > 0 ? seconds_text(input.duration) : "-") << " | "
       << (input.attempts > 0 ? std::to_string(input.exit_code) : "-") << " |\n\n";
-  if (!input.deployment_url.empty()) {
-    out << "Deployed to " << markdown_url(input.deployment_url) << "\n\n";
-  }
+  write_urls(out, input);
   if (input.verdict->migrations_applied > 0) {
     out << input.verdict->migrations_applied << " migration(s) applied.\n\n";
   }
@@ -128,6 +162,9 @@ std::string job_summary_markdown(const SummaryInput& input) {
   std::ostringstream out;
   write_headline(out, input);
   write_facts(out, input);
+  if (input.verdict->ok && input.attempts > 0) {
+    write_deployed(out, input.deployed);
+  }
   if (input.verdict->primary) {
     write_fix(out, *input.verdict->primary);
     const CatalogueEntry& entry = *input.verdict->primary->entry;

@@ -64,6 +64,9 @@ std::vector<std::string> secret_values(bool with_account_id) {
       add_forms(values, *value);
     }
   }
+  if (std::optional<std::string> value = env_value(k_github_token_variable)) {
+    add_forms(values, *value);
+  }
   if (with_account_id) {
     if (std::optional<std::string> account = env_value("CLOUDFLARE_ACCOUNT_ID")) {
       add_forms(values, *account);

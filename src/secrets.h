@@ -1,5 +1,5 @@
-// The Cloudflare credentials cfdeploy must never show: one list, used for the
-// runner's masks and for redaction.
+// The credentials cfdeploy must never show, Cloudflare's and the GitHub token of
+// CFDEPLOY_GITHUB_TOKEN: one list, used for the runner's masks and for redaction.
 //
 // Redaction works on raw text, before any escaping: a JSON- or HTML-escaped
 // token no longer matches. Every writer therefore redacts the values it is
@@ -20,11 +20,15 @@ namespace cfdeploy {
 /// would hide every occurrence of it in the log: such a credential is refused.
 inline constexpr size_t k_min_secret_length = 6;
 
+/// Not a Cloudflare credential, but never shown either: the token GitHub deployments are
+/// recorded with. Read from the environment only, never argv, where other processes see it.
+inline constexpr const char* k_github_token_variable = "CFDEPLOY_GITHUB_TOKEN";
+
 /// What fetch() strips around a header value (so wrangler sends a token pasted
 /// with a line break at the end): spaces, tabs, CR and LF at both ends.
 std::string trim_http_whitespace(std::string_view text);
 
-/// The values of CLOUDFLARE_API_TOKEN and CLOUDFLARE_API_KEY (and of
+/// The values of CLOUDFLARE_API_TOKEN, CLOUDFLARE_API_KEY, CFDEPLOY_GITHUB_TOKEN (and of
 /// CLOUDFLARE_ACCOUNT_ID with `with_account_id`), each as set and trimmed,
 /// longest first, without duplicates; values shorter than k_min_secret_length
 /// are left out.

@@ -115,8 +115,18 @@ int run_deploy(const WranglerFlags& flags, ReportFormat format) {
   }
   StepOptions options = step_options(
       flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)), deadline);
-  StepSession session(session_settings(flags.step, format, deadline, flags.environment));
-  return session.finish(session.execute(options), options.argv);
+  StepResult result;
+  int status = 0;
+  {
+    StepSession session(session_settings(flags.step, format, deadline, flags.environment));
+    result = session.execute(options);
+    status = session.finish(result, options.argv);
+  }
+  // After the session, whose report is complete: GitHub's answer never changes the status.
+  record_step_deployment(flags.github,
+                         finished_deploy(result, env_or_empty("CLOUDFLARE_ACCOUNT_ID")), deadline,
+                         format == ReportFormat::github);
+  return status;
 }
 
 // Applies the migrations to a throwaway local D1 first; only if they all
@@ -230,6 +240,19 @@ class StepSignals {
   SignalHold m_hold;
 };
 
+void add_github_deployment_flags(CLI::App& command, DeploymentOptions& options) {
+  command
+      .add_option("--github-environment", options.environment,
+                  "With CFDEPLOY_GITHUB_TOKEN set, the GitHub deployment's environment "
+                  "(default: production on the production branch, else preview)")
+      ->group("GitHub deployments");
+  command
+      .add_option("--production-branch", options.production_branch,
+                  "The branch whose deploys are production (default: the repository's default "
+                  "branch)")
+      ->group("GitHub deployments");
+}
+
 }  // namespace
 
 void add_run_options(CLI::App& run, RunFlags& flags) {
@@ -239,6 +262,7 @@ void add_run_options(CLI::App& run, RunFlags& flags) {
 
 void add_deploy_options(CLI::App& deploy, WranglerFlags& flags) {
   add_wrangler_flags(deploy, flags);
+  add_github_deployment_flags(deploy, flags.github);
 }
 
 void add_migrate_options(CLI::App& migrate, MigrateFlags& flags) {

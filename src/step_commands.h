@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "step_deployment.h"
+
 namespace CLI {
 class App;
 }
@@ -34,6 +36,7 @@ struct WranglerFlags {
   std::string environment;
   bool preflight = false;
   std::vector<std::string> extra;
+  DeploymentOptions github;  // deploy: the GitHub deployment's environment
 };
 
 struct MigrateFlags {

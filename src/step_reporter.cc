@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "bounded_output.h"
+#include "deployment_target.h"
 #include "environment.h"
 #include "github_report.h"
 #include "project_locator.h"
@@ -11,6 +12,12 @@
 
 namespace cfdeploy {
 namespace {
+
+// What the step deployed, and the commit it ran for (a pull request's head).
+DeployedFacts deployed_facts(const StepResult& result) {
+  return DeployedFacts{result.deployment_urls, result.alias_url, result.version_id,
+                       result.worker_name, deployment_ref(github_event_from_env())};
+}
 
 // Each stream to its own; the summary is cfdeploy's own, on stderr.
 class TextStepReporter : public StepReporter {
@@ -58,7 +65,8 @@ public:
   void report_step(const StepResult& result, const std::vector<std::string>& command) override {
     SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
                          result.duration,         result.exit_code,  result.deployment_url,
-                         result.wrangler_version, result.retry_note, {}};
+                         result.wrangler_version, result.retry_note, {},
+                         deployed_facts(result)};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";

@@ -221,6 +221,14 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
     result.exit_code = step_exit_code(result.verdict, exit.value());
     if (!output.deployment_url.empty()) {
       result.deployment_url = output.deployment_url;
+      result.deployment_urls = output.deployment_urls;
+      result.alias_url = output.alias_url;
+    }
+    if (!output.version_id.empty()) {
+      result.version_id = output.version_id;
+    }
+    if (!output.worker_name.empty()) {
+      result.worker_name = output.worker_name;
     }
     if (!output.wrangler_version.empty()) {
       result.wrangler_version = output.wrangler_version;

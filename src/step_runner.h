@@ -48,6 +48,10 @@ struct StepResult {
   bool timed_out = false;
   int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
   std::string deployment_url;
+  std::vector<std::string> deployment_urls;  // every URL wrangler deployed to
+  std::string alias_url;
+  std::string version_id;
+  std::string worker_name;
   std::string wrangler_version;
   std::string token_check;  // after a 10000: what verifying the token found
   std::string retry_note;   // why the last failure was, or was not, retried

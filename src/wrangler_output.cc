@@ -40,16 +40,31 @@ void read_failure(const json& entry, WranglerOutput& output) {
   }
 }
 
+std::string string_member(const json& entry, const char* key) {
+  return entry.contains(key) && entry[key].is_string() ? entry[key].get<std::string>() : "";
+}
+
 void read_deployment(const json& entry, WranglerOutput& output) {
   if (!output.deployment_url.empty()) {
     return;
   }
-  if (entry.contains("targets") && entry["targets"].is_array() && !entry["targets"].empty() &&
-      entry["targets"][0].is_string()) {
-    output.deployment_url = entry["targets"][0].get<std::string>();
-  } else if (entry.contains("preview_url") && entry["preview_url"].is_string()) {
-    output.deployment_url = entry["preview_url"].get<std::string>();
+  if (entry.contains("targets") && entry["targets"].is_array()) {
+    for (const json& target : entry["targets"]) {
+      if (target.is_string()) {
+        output.deployment_urls.push_back(target.get<std::string>());
+      }
+    }
   }
+  std::string preview = string_member(entry, "preview_url");
+  if (output.deployment_urls.empty() && !preview.empty()) {
+    output.deployment_urls.push_back(preview);
+  }
+  if (!output.deployment_urls.empty()) {
+    output.deployment_url = output.deployment_urls.front();
+  }
+  output.alias_url = string_member(entry, "preview_alias_url");
+  output.version_id = string_member(entry, "version_id");
+  output.worker_name = string_member(entry, "worker_name");
 }
 
 }  // namespace

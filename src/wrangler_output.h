@@ -6,16 +6,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cfdeploy {
 
 struct WranglerOutput {
   bool command_failed = false;
-  std::optional<int> failed_code;      // first API error code, when there was one
-  std::string failed_message;          // the error's headline
-  std::optional<long> retry_after_ms;  // newer wrangler versions only
-  std::string deployment_url;          // first target of "deploy", or a preview URL
-  std::string wrangler_version;        // from the "wrangler-session" entry
+  std::optional<int> failed_code;            // first API error code, when there was one
+  std::string failed_message;                // the error's headline
+  std::optional<long> retry_after_ms;        // newer wrangler versions only
+  std::string deployment_url;                // first target of "deploy", or a preview URL
+  std::vector<std::string> deployment_urls;  // every target of "deploy", or the preview URL
+  std::string alias_url;                     // a version upload's preview alias
+  std::string version_id;                    // the version deployed or uploaded
+  std::string worker_name;
+  std::string wrangler_version;  // from the "wrangler-session" entry
   size_t entries = 0;
   size_t unreadable_lines = 0;  // lines that were not JSON objects
 };

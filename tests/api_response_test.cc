@@ -24,6 +24,26 @@ TEST(ApiResponse, ParsesAnEnvelopeWithoutAServer) {
   EXPECT_TRUE(no_envelope.inconclusive());
 }
 
+TEST(ApiResponse, ReadsPlainJsonAsGithubSendsIt) {
+  ApiResponse created = parse_json_response(201, R"({"id":7,"environment":"preview"})", "");
+  EXPECT_TRUE(created.ok());
+  EXPECT_EQ(created.result.at("id"), 7);
+
+  ApiResponse refused =
+      parse_json_response(422, R"({"message":"Validation Failed","errors":[]})", "");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.summary(), "HTTP 422: Validation Failed");
+
+  ApiResponse html = parse_json_response(502, "<html>Bad gateway</html>", "text/html");
+  EXPECT_EQ(html.failure, TransportFailure::bad_body);
+  EXPECT_NE(html.failure_detail.find("Bad gateway"), std::string::npos);
+
+  ApiResponse deep = parse_json_response(200, std::string(100000, '[') + "]", "");
+  EXPECT_EQ(deep.failure, TransportFailure::bad_body);
+
+  EXPECT_TRUE(parse_json_response(204, "", "").ok());
+}
+
 TEST(ApiResponse, AnAnswerNestedTooDeepIsABadBodyNotACrash) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   for (const std::string& body :

@@ -137,7 +137,7 @@ TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   GithubReporter reporter(out, output_path, summary_path, counting_bytes);
   Verdict verdict = d1_7403();
   SummaryInput summary{
-      "wrangler d1 migrations apply DB --remote", &verdict, 1, {}, 1, "", "4.86.0", "", {}};
+      "wrangler d1 migrations apply DB --remote", &verdict, 1, {}, 1, "", "4.86.0", "", {}, {}};
   StepOutputs outputs = outputs_for(verdict);
   outputs.attempts = 1;
   outputs.exit_code = 1;
@@ -162,7 +162,7 @@ TEST(GithubReport, MissingRunnerFilesAreNotAFailure) {
   std::ostringstream out;
   GithubReporter reporter(out, "", "/nonexistent/dir/summary", counting_bytes);
   Verdict verdict = d1_7403();
-  SummaryInput summary{"step", &verdict, 1, {}, 1, "", "", "", {}};
+  SummaryInput summary{"step", &verdict, 1, {}, 1, "", "", "", {}, {}};
   reporter.report(summary, outputs_for(verdict), {});
   EXPECT_NE(out.str().find("::error"), std::string::npos);
 }

@@ -199,6 +199,54 @@ TEST(JobSummary, OnlyAnHttpDeploymentUrlBecomesALink) {
   }
 }
 
+TEST(JobSummary, ASuccessfulDeployListsWhatItMade) {
+  Verdict verdict;
+  SummaryInput input = input_for(verdict);
+  input.step = "wrangler deploy";
+  input.exit_code = 0;
+  input.attempts = 2;
+  input.deployed = {{"https://site.octo.workers.dev", "https://example.test/app"},
+                    "https://pr-3-site.octo.workers.dev",
+                    "5b1c-v1",
+                    "site",
+                    "abc1234"};
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_EQ(markdown.rfind("## \xE2\x9C\x85 cfdeploy: `wrangler deploy` succeeded\n\n", 0), 0u)
+      << markdown;
+  EXPECT_NE(markdown.find("| - | - | 2 | 1.2 s | 0 |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("\nDeployed to <https://site.octo.workers.dev>, "
+                          "<https://example.test/app>\n"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("- Worker: `site`\n- Alias: <https://pr-3-site.octo.workers.dev>\n"
+                          "- Version: `5b1c-v1`\n- Commit: `abc1234`\n"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("wrangler 4\\.86\\.0\n"), std::string::npos) << markdown;
+}
+
+TEST(JobSummary, AFailedStepListsNoDeployment) {
+  Verdict verdict = failed_with(7403, "/accounts/a/workers/scripts/site", "not authorized");
+  SummaryInput input = input_for(verdict);
+  input.deployed.worker_name = "site";
+  input.deployed.commit = "abc1234";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_EQ(markdown.find("- Worker:"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("- Commit:"), std::string::npos) << markdown;
+}
+
+TEST(JobSummary, DeployedValuesCannotStartMarkdownOfTheirOwn) {
+  Verdict verdict;
+  SummaryInput input = input_for(verdict);
+  input.deployed.worker_name = "w`\n# Injected [x](https://evil.example)";
+  input.deployed.version_id = "v|1\n- [ ] injected";
+  input.deployed.alias_url = "javascript:alert(1)";
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_TRUE(lines_starting(markdown, "# ").empty()) << markdown;
+  EXPECT_TRUE(lines_starting(markdown, "- [ ] ").empty()) << markdown;
+  EXPECT_NE(markdown.find("- Alias: `javascript:alert(1)`\n"), std::string::npos) << markdown;
+}
+
 TEST(JobSummary, AMigrationNameWithBackticksStaysInItsCodeSpan) {
   Verdict verdict = failed_with(std::nullopt, "", "near \"CREAT\": syntax error");
   verdict.primary->migration = "0002_`x`](https://evil.example)\n# h.sql";

@@ -68,6 +68,19 @@ TEST(Secrets, BothCredentialsAreSecretsAndTheAccountIdOnlyWhenAsked) {
             with_account.end());
 }
 
+TEST(Secrets, TheGithubTokenIsRedactedButIsNoCloudflareCredentialProblem) {
+  Credentials credentials("token-value-1");
+  setenv(k_github_token_variable, "ghs_github_token_4444", 1);
+  std::string redacted = redact_secrets("Authorization: Bearer ghs_github_token_4444");
+  std::vector<std::string> values = secret_values();
+  setenv(k_github_token_variable, "ghs", 1);
+  std::optional<std::string> short_problem = short_secret_problem();
+  unsetenv(k_github_token_variable);
+  EXPECT_EQ(redacted, "Authorization: Bearer ***");
+  EXPECT_NE(std::find(values.begin(), values.end(), "ghs_github_token_4444"), values.end());
+  EXPECT_EQ(short_problem, std::nullopt);
+}
+
 TEST(Secrets, RedactsTheTrimmedTokenWhenTheRawOneHadAPastedNewline) {
   Credentials credentials("tok_abcdef123456\r\n");
   EXPECT_EQ(redact_secrets("Bearer tok_abcdef123456 and tok_abcdef123456\r\n!"),

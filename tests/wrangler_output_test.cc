@@ -52,6 +52,24 @@ TEST(WranglerOutput, TakesAVersionUploadPreviewUrl) {
   EXPECT_EQ(output.deployment_url, "https://abc-w.sub.workers.dev");
 }
 
+TEST(WranglerOutput, KeepsEveryTargetTheVersionAndTheWorkerName) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"deploy","version":1,"worker_name":"w","version_id":"v-1","targets":["https://w.sub.workers.dev",7,"https://example.test"]})");
+  EXPECT_EQ(output.deployment_urls,
+            (std::vector<std::string>{"https://w.sub.workers.dev", "https://example.test"}));
+  EXPECT_EQ(output.version_id, "v-1");
+  EXPECT_EQ(output.worker_name, "w");
+  EXPECT_EQ(output.alias_url, "");
+}
+
+TEST(WranglerOutput, TakesAVersionUploadAlias) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"version-upload","version":1,"worker_name":"w","version_id":"v-2","preview_url":"https://abc-w.sub.workers.dev","preview_alias_url":"https://pr-3-w.sub.workers.dev"})");
+  EXPECT_EQ(output.deployment_urls, (std::vector<std::string>{"https://abc-w.sub.workers.dev"}));
+  EXPECT_EQ(output.alias_url, "https://pr-3-w.sub.workers.dev");
+  EXPECT_EQ(output.version_id, "v-2");
+}
+
 TEST(WranglerOutput, SkipsLinesThatAreNotJsonObjects) {
   WranglerOutput output = parse_wrangler_output("not json\n[1,2]\n\n{\"type\":\"other\"}\r\n");
   EXPECT_EQ(output.unreadable_lines, 2u);

@@ -159,6 +159,75 @@ describe('migrations over real wrangler', () => {
   });
 });
 
+// A wrangler that deploys: it writes wrangler's deploy entry and succeeds.
+function writeDeployingWrangler(dir) {
+  const entry = { type: 'deploy', version: 1, worker_name: 'site', version_id: 'v-1', targets: ['https://site.octo.workers.dev'] };
+  return writeHostileWrangler(dir, [`echo '${JSON.stringify(entry)}' >> "$WRANGLER_OUTPUT_FILE_PATH"`, "echo 'Deployed site'", 'exit 0']);
+}
+
+const GITHUB_TOKEN = 'ghs_action_test_github_token_0123456789';
+
+// `cfdeploy deploy` through the action with a github-token, against a fake GitHub REST
+// API (fake_cloudflare with GitHub's rules) on 127.0.0.1.
+async function deployWithGithub(t, scenario, inputs = {}) {
+  const dir = tempDir(t);
+  const github = await startFakeApi(t, fixture('scenarios', `${scenario}.json`), dir);
+  const event = path.join(dir, 'event.json');
+  writeFileSync(event, JSON.stringify({ repository: { default_branch: 'main' } }));
+  const run = await runAction({
+    actionDir: copyAction(dir), workspace: dir, tempDir: dir,
+    env: {
+      PATH: '/usr/bin:/bin', HOME: dir, GITHUB_API_URL: `http://127.0.0.1:${github.port}`,
+      GITHUB_REPOSITORY: 'octo/site', GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'main', GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: event, GITHUB_SERVER_URL: 'https://github.com',
+    },
+    inputs: { command: 'deploy', wrangler: writeDeployingWrangler(dir), 'github-token': GITHUB_TOKEN, ...inputs },
+  });
+  const bodies = github.requests().map((request) => JSON.parse(request.body));
+  return { run, bodies };
+}
+
+function assertGithubTokenHidden(run) {
+  assert.ok(run.masks.includes(GITHUB_TOKEN), 'the github-token is not masked');
+  for (const [what, text] of Object.entries({ log: run.log, summary: run.summary, outputs: JSON.stringify(run.outputs), annotations: JSON.stringify(run.annotations) })) {
+    assert.ok(!text.includes(GITHUB_TOKEN), `the github-token is in the ${what}`);
+  }
+}
+
+describe('GitHub Deployments', () => {
+  test('a deploy with a github-token is recorded as production on the default branch', async (t) => {
+    const { run, bodies } = await deployWithGithub(t, 'github-deployments-ok');
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['deployment-url'], 'https://site.octo.workers.dev');
+    assert.equal(bodies.length, 2, describeRun(run));
+    assert.equal(bodies[0].environment, 'production');
+    assert.equal(bodies[0].ref, 'abc123');
+    assert.equal(bodies[1].state, 'success');
+    assert.equal(bodies[1].environment_url, 'https://site.octo.workers.dev');
+    assert.match(run.log, /recorded GitHub deployment 42 \(production, success\)/);
+    assertGithubTokenHidden(run);
+  });
+
+  test('the github-environment input names the environment', async (t) => {
+    const { run, bodies } = await deployWithGithub(t, 'github-deployments-ok', { 'github-environment': 'staging' });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(bodies[0].environment, 'staging');
+    assert.equal(bodies[0].transient_environment, true);
+  });
+
+  test('a token GitHub refuses is one warning and the deploy still succeeds', async (t) => {
+    const { run, bodies } = await deployWithGithub(t, 'github-deployments-403');
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs.outcome, 'success');
+    assert.equal(bodies.length, 1);
+    const warnings = run.annotations.filter((a) => a.level === 'warning' && a.source === 'step');
+    assert.equal(warnings.length, 1, describeRun(run));
+    assert.equal(warnings[0].properties.title, 'cfdeploy: GitHub deployment not recorded');
+    assert.match(warnings[0].message, /deployments: write/);
+    assertGithubTokenHidden(run);
+  });
+});
+
 describe('workflow commands in wrangler output', () => {
   test('are passed through as text: no annotation, mask or output comes from them', async (t) => {
     const dir = tempDir(t);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "fake_cloudflare.h"
+#include "fake_github.h"
 #include "support/fixtures.h"
 #include "support/run_command.h"
 
@@ -109,6 +110,7 @@ protected:
     if (m_with_token) {
       env.push_back("CLOUDFLARE_API_TOKEN=" + std::string(k_token));
     }
+    env.insert(env.end(), m_extra_env.begin(), m_extra_env.end());
     return env;
   }
 
@@ -126,7 +128,13 @@ protected:
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
-    EXPECT_EQ(run.result.out.find(k_token), std::string::npos) << "the token leaked to stdout";
+    // With --format github the token is registered as a mask, the one place it may appear.
+    std::string out = run.result.out;
+    std::string mask = "::add-mask::" + std::string(k_token) + "\n";
+    for (size_t at = out.find(mask); at != std::string::npos; at = out.find(mask)) {
+      out.erase(at, mask.size());
+    }
+    EXPECT_EQ(out.find(k_token), std::string::npos) << "the token leaked to stdout";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
     EXPECT_EQ(run.report.is_discarded(), !expect_report) << "stderr:\n" << run.result.err;
@@ -145,6 +153,7 @@ protected:
   std::unique_ptr<FakeCloudflare> m_fake;
   std::string m_base_url;
   bool m_with_token = true;
+  std::vector<std::string> m_extra_env;
 };
 
 void expect_failure(const StepRun& run, const char* failure_class, nlohmann::json code,
@@ -314,6 +323,50 @@ TEST_F(DeployEndToEnd, SucceedsAndReportsTheDeploymentUrl) {
   EXPECT_EQ(run.report["deployment_url"], "https://lab-worker.lab-sub.workers.dev");
   EXPECT_NE(run.result.err.find("deployed to https://lab-worker.lab-sub.workers.dev"),
             std::string::npos);
+}
+
+TEST_F(DeployEndToEnd, IsRecordedAsAGithubDeploymentAndSummarised) {
+  start_fake("deploy-ok");
+  testing::FakeGithub github;
+  const std::string github_token = "ghs_e2e_github_token_0123456789";
+  std::string payload = (m_dir / "event.json").string();
+  std::string summary = (m_dir / "summary.md").string();
+  std::ofstream(payload) << R"({"repository":{"default_branch":"main"}})";
+  m_extra_env = {"CFDEPLOY_GITHUB_TOKEN=" + github_token,
+                 "GITHUB_API_URL=" + github.api_url(),
+                 "GITHUB_REPOSITORY=octo/lab",
+                 "GITHUB_SHA=e2e0sha",
+                 "GITHUB_REF_NAME=main",
+                 "GITHUB_EVENT_NAME=push",
+                 "GITHUB_EVENT_PATH=" + payload,
+                 "GITHUB_OUTPUT=" + (m_dir / "output").string(),
+                 "GITHUB_STEP_SUMMARY=" + summary};
+  StepRun run = cfdeploy({"deploy", "--format", "github"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  std::string markdown = testing::read_whole_file(summary);
+  for (const std::string& text : {run.result.err, markdown}) {
+    EXPECT_EQ(text.find(github_token), std::string::npos);
+  }
+
+  std::vector<testing::RecordedRequest> requests = github.requests();
+  ASSERT_EQ(requests.size(), 2u) << run.result.err;
+  nlohmann::json deployment = nlohmann::json::parse(requests[0].body);
+  EXPECT_EQ(deployment["environment"], "production");
+  EXPECT_EQ(deployment["ref"], "e2e0sha");
+  nlohmann::json status = nlohmann::json::parse(requests[1].body);
+  EXPECT_EQ(status["state"], "success");
+  EXPECT_EQ(status["environment_url"], "https://lab-worker.lab-sub.workers.dev");
+  EXPECT_EQ(status["log_url"], "https://dash.cloudflare.com/" + std::string(k_account) +
+                                   "/workers/services/view/lab-worker/production/deployments");
+
+  // What real wrangler's deploy entry says, in the job summary.
+  EXPECT_NE(markdown.find("Deployed to <https://lab-worker.lab-sub.workers.dev>"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("- Worker: `lab-worker`\n"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("- Version: `"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("- Commit: `e2e0sha`\n"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("wrangler 4\\.86\\.0"), std::string::npos) << markdown;
 }
 
 TEST_F(DeployEndToEnd, AnUploadPermissionErrorMakesOneAttempt) {
