@@ -17,6 +17,7 @@
 
 #include "posix_io.h"
 #include "process.h"
+#include "secrets.h"
 #include "signal_trap.h"
 
 namespace cfdeploy {
@@ -49,11 +50,14 @@ Error with_subject(const std::string& subject, const Error& error) {
 
 std::string_view variable_name(std::string_view entry) { return entry.substr(0, entry.find('=')); }
 
-// Our environment plus `extra`, whose entries replace variables of the same name.
+// Our environment plus `extra`, whose entries replace variables of the same name. The
+// GitHub token is cfdeploy's own, for recording deployments: no child needs it.
 std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
-    env.emplace_back(*entry);
+    if (variable_name(*entry) != k_github_token_variable) {
+      env.emplace_back(*entry);
+    }
   }
   for (const std::string& added : extra) {
     std::erase_if(env, [&](const std::string& existing) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "secrets.h"
 #include "support/elapsed.h"
 #include "support/signals.h"
 
@@ -131,6 +132,15 @@ TEST(ProcessRunner, ChildInheritsOurEnvironment) {
   run_child({"env", "CFDEPLOY_PROCESS_TEST"}, sink);
   unsetenv("CFDEPLOY_PROCESS_TEST");
   EXPECT_EQ(sink.text(Stream::out), "ours\n");
+}
+
+TEST(ProcessRunner, ChildNeverSeesTheGithubToken) {
+  setenv(k_github_token_variable, "ghs_token_for_the_process_test", 1);
+  RecordingSink sink;
+  ChildExit exit = run_child({"env", k_github_token_variable}, sink);
+  unsetenv(k_github_token_variable);
+  EXPECT_EQ(exit.exit_code, 1);  // test_child's "env" fails for an unset variable
+  EXPECT_EQ(sink.text(Stream::out), "");
 }
 
 TEST(ProcessRunner, ExtraEnvReachesChild) {
