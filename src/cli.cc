@@ -40,6 +40,7 @@ struct CommandFlags {
   RunFlags run;
   WranglerFlags deploy;
   MigrateFlags migrate;
+  PagesFlags pages;
   PreflightFlags preflight;
   ExplainOptions explain;
   CodesOptions codes;
@@ -142,6 +143,8 @@ std::vector<Command> command_table(CommandFlags& flags) {
        [&] { return run_deploy_command(flags.deploy); }, true, true},
       {[&](CLI::App& app) { return add_migrate_command(app, flags.migrate); },
        [&] { return run_migrate_command(flags.migrate); }, true, true},
+      {[&](CLI::App& app) { return add_pages_command(app, flags.pages); },
+       [&] { return run_pages_command(flags.pages); }, true, true},
       {[&](CLI::App& app) { return add_preflight_command(app, flags.preflight); },
        [&] { return run_preflight_command(flags.preflight); }, true, false},
       {[&](CLI::App& app) { return add_explain(app, flags.explain); },
@@ -188,8 +191,9 @@ std::string parse_error_text(const CLI::App& app, const std::vector<Command>& co
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"cfdeploy: runs Cloudflare deploy and D1 migration steps and explains failures",
-               "cfdeploy"};
+  CLI::App app{
+      "cfdeploy: runs Cloudflare deploy, Pages and D1 migration steps and explains failures",
+      "cfdeploy"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   CommandFlags flags;

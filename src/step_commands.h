@@ -1,4 +1,4 @@
-// The commands that run a step: `run`, `deploy` and `migrate`. Each one
+// The commands that run a step: `run`, `deploy`, `migrate` and `pages`. Each one
 // registers its options with CLI11 and, when chosen, runs the step and turns
 // the result into cfdeploy's exit status.
 #pragma once
@@ -43,15 +43,28 @@ struct MigrateFlags {
   bool check_local = false;
 };
 
-/// `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, each registered on `app`
+struct PagesFlags {
+  StepFlags step;
+  std::string wrangler;
+  std::string site_directory;  // DIR: the built site, relative to --directory
+  std::string project_name;
+  std::string branch;
+  std::string commit_hash;
+  std::string commit_message;
+  std::vector<std::string> extra;
+};
+
+/// `run -- CMD ARGS`, `deploy`, `migrate DATABASE` and `pages DIR`, each registered on `app`
 /// with its options bound to `flags`; returns the subcommand for the CLI's table.
 CLI::App* add_run_command(CLI::App& app, RunFlags& flags);
 CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags);
 CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags);
+CLI::App* add_pages_command(CLI::App& app, PagesFlags& flags);
 
 /// Runs the step and returns cfdeploy's exit status.
 int run_run_command(const RunFlags& flags);
 int run_deploy_command(const WranglerFlags& flags);
 int run_migrate_command(const MigrateFlags& flags);
+int run_pages_command(const PagesFlags& flags);
 
 }  // namespace cfdeploy

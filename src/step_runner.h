@@ -16,6 +16,7 @@
 #include "error.h"
 #include "process.h"
 #include "retry_policy.h"
+#include "wrangler_output.h"
 
 namespace cfdeploy {
 
@@ -48,6 +49,8 @@ struct StepResult {
   bool timed_out = false;
   int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
   std::string deployment_url;
+  std::string version_id;  // of a deploy or an uploaded version
+  PagesDeployment pages;   // of a Pages deployment
   std::string wrangler_version;
   std::string token_check;  // after a 10000: what verifying the token found
   std::string retry_note;   // why the last failure was, or was not, retried

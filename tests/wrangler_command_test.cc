@@ -54,5 +54,21 @@ TEST(WranglerCommand, MigrateArguments) {
                   "prod", "--verbose"}));
 }
 
+TEST(WranglerCommand, PagesDeployArgumentsLeaveOutEmptyOptions) {
+  EXPECT_EQ(pages_deploy_args(PagesTarget{"dist", "site", "", "", ""}, {}),
+            (Args{"pages", "deploy", "dist", "--project-name=site"}));
+  EXPECT_EQ(
+      pages_deploy_args(PagesTarget{"dist", "site", "main", "abc123", "Fix the header"},
+                        {"--commit-dirty=true"}),
+      (Args{"pages", "deploy", "dist", "--project-name=site", "--branch=main",
+            "--commit-hash=abc123", "--commit-message=Fix the header", "--commit-dirty=true"}));
+}
+
+// A commit message starting with '-' stays the option's value.
+TEST(WranglerCommand, PagesDeployKeepsAValueStartingWithADashInItsOption) {
+  EXPECT_EQ(pages_deploy_args(PagesTarget{"dist", "site", "", "", "--force push fix"}, {})[4],
+            "--commit-message=--force push fix");
+}
+
 }  // namespace
 }  // namespace cfdeploy
