@@ -118,10 +118,11 @@ int run_deploy(const WranglerFlags& flags, ReportFormat format) {
   if (std::optional<int> stop = run_preflight_gate(flags, format, GateStep::deploy, "", deadline)) {
     return *stop;
   }
-  StepOptions options = step_options(
-      flags.step,
-      wrangler_argv(flags.step, flags.wrangler, deploy_args(flags.environment, flags.extra)),
-      deadline);
+  StepOptions options =
+      step_options(flags.step,
+                   wrangler_argv(flags.step, flags.wrangler,
+                                 deploy_args(flags.environment, flags.extra, flags.upload_only)),
+                   deadline);
   StepSession session(session_settings(flags.step, format, deadline, flags.environment));
   return session.finish(session.execute(options), options.argv);
 }
@@ -287,6 +288,9 @@ CLI::App* add_run_command(CLI::App& app, RunFlags& flags) {
 CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags) {
   CLI::App* deploy = app.add_subcommand("deploy", "Run `wrangler deploy` as a supervised step");
   add_wrangler_flags(*deploy, flags);
+  deploy->add_flag("--upload-only", flags.upload_only,
+                   "Run `wrangler versions upload` instead: a new version with a preview URL, "
+                   "not deployed");
   return deploy;
 }
 

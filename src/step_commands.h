@@ -33,6 +33,7 @@ struct WranglerFlags {
   std::string wrangler;
   std::string environment;
   bool preflight = false;
+  bool upload_only = false;  // deploy: `versions upload`, a preview that takes no traffic
   std::vector<std::string> extra;
 };
 

@@ -70,8 +70,9 @@ std::vector<std::string> locate_wrangler(
 }
 
 std::vector<std::string> deploy_args(const std::string& environment,
-                                     const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"deploy"};
+                                     const std::vector<std::string>& extra, bool upload_only) {
+  std::vector<std::string> args = upload_only ? std::vector<std::string>{"versions", "upload"}
+                                              : std::vector<std::string>{"deploy"};
   append_environment(args, environment);
   append(args, extra);
   return args;

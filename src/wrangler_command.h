@@ -28,9 +28,10 @@ std::vector<std::string> locate_wrangler(
 /// Splits a command on spaces and tabs (no quoting, no shell).
 std::vector<std::string> split_command(std::string_view command);
 
-/// `deploy [--env E] [extra…]`
+/// `deploy [--env E] [extra…]`, or with `upload_only` `versions upload [--env E] [extra…]`.
 std::vector<std::string> deploy_args(const std::string& environment,
-                                     const std::vector<std::string>& extra);
+                                     const std::vector<std::string>& extra,
+                                     bool upload_only = false);
 
 struct MigrateTarget {
   bool local = false;

@@ -583,6 +583,8 @@ INSTANTIATE_TEST_SUITE_P(
                       RecordedCase{"deploy-upload-7403", "authorization", 7403},
                       RecordedCase{"deploy-upload-10000", "authentication", 10000},
                       RecordedCase{"deploy-upload-500-then-ok", "ok", std::nullopt},
+                      RecordedCase{"versions-upload-ok", "ok", std::nullopt},
+                      RecordedCase{"versions-upload-7403", "authorization", 7403},
                       RecordedCase{"pages-deploy-ok", "ok", std::nullopt},
                       RecordedCase{"pages-deploy-project-not-found", "not_found", 8000007},
                       RecordedCase{"pages-deploy-7403", "authorization", 7403},

@@ -46,6 +46,12 @@ TEST(WranglerCommand, DeployArguments) {
   EXPECT_EQ(deploy_args("staging", {"--minify"}), (Args{"deploy", "--env", "staging", "--minify"}));
 }
 
+TEST(WranglerCommand, UploadOnlyUploadsAVersion) {
+  EXPECT_EQ(deploy_args("", {}, true), (Args{"versions", "upload"}));
+  EXPECT_EQ(deploy_args("staging", {"--preview-alias", "pr-7"}, true),
+            (Args{"versions", "upload", "--env", "staging", "--preview-alias", "pr-7"}));
+}
+
 TEST(WranglerCommand, MigrateArguments) {
   EXPECT_EQ(migrate_args("DB", MigrateTarget{}, "", {}),
             (Args{"d1", "migrations", "apply", "DB", "--remote"}));

@@ -232,6 +232,23 @@ describe('Pages over real wrangler', () => {
   });
 });
 
+describe('a version upload over real wrangler', () => {
+  test('upload-only gives the version id and its preview URL, and deploys nothing', async (t) => {
+    requireFile(WRANGLER, 'run script/bootstrap (npm ci in tests/wrangler)');
+    const dir = tempDir(t);
+    const api = await startFakeApi(t, 'versions-upload-ok', dir);
+    const run = await runAction({
+      actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
+      inputs: { command: 'deploy', 'upload-only': 'true', 'working-directory': copyProject(dir), wrangler: WRANGLER, 'api-token': TOKEN },
+    });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['version-id'], '22222222-3333-4444-8555-666666666666');
+    assert.equal(run.outputs['deployment-url'], 'https://22222222-lab-worker.lab-sub.workers.dev');
+    assert.ok(api.requests().some((r) => r.method === 'POST' && r.path.endsWith('/workers/scripts/lab-worker/versions')));
+    assert.ok(!api.requests().some((r) => r.method === 'PUT' || r.path.includes('/deployments')), 'the version was deployed');
+  });
+});
+
 describe('workflow commands in wrangler output', () => {
   test('are passed through as text: no annotation, mask or output comes from them', async (t) => {
     const dir = tempDir(t);

@@ -382,6 +382,36 @@ TEST_F(DeployEndToEnd, WranglersOwnRetryOfAServerErrorIsASuccess) {
   EXPECT_EQ(run.report["attempts"].size(), 1u);
 }
 
+// A version with a preview URL and no deployment: what a pull request's preview needs.
+TEST_F(DeployEndToEnd, UploadOnlyReportsTheVersionAndItsPreviewUrl) {
+  start_fake("versions-upload-ok");
+  std::string outputs = (m_dir / "github-output").string();
+  m_extra_env = {"GITHUB_OUTPUT=" + outputs, "GITHUB_STEP_SUMMARY=" + (m_dir / "summary").string()};
+  StepRun run = cfdeploy({"deploy", "--upload-only", "--format", "github"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err << run.result.out;
+  EXPECT_EQ(run.report["command"][1], "versions");
+  EXPECT_EQ(run.report["command"][2], "upload");
+  EXPECT_EQ(run.report["version_id"], "22222222-3333-4444-8555-666666666666");
+  EXPECT_EQ(run.report["deployment_url"], "https://22222222-lab-worker.lab-sub.workers.dev");
+  std::string written = testing::read_whole_file(outputs);
+  EXPECT_NE(written.find("\n22222222-3333-4444-8555-666666666666\n"), std::string::npos) << written;
+  EXPECT_NE(written.find("version-id<<"), std::string::npos) << written;
+  EXPECT_NE(written.find("\nhttps://22222222-lab-worker.lab-sub.workers.dev\n"), std::string::npos);
+  EXPECT_EQ(requests_to("/workers/scripts/lab-worker/versions"), 1u);
+  for (const auto& request : m_fake->requests()) {
+    EXPECT_FALSE(request.method == "PUT" || request.path.find("/deployments") != std::string::npos)
+        << "a version upload deployed: " << request.method << " " << request.path;
+  }
+}
+
+TEST_F(DeployEndToEnd, AnUploadOnlyPermissionErrorMakesOneAttempt) {
+  start_fake("versions-upload-7403");
+  StepRun run = cfdeploy({"deploy", "--upload-only", "--retries", "2"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "workers-permission-denied");
+  EXPECT_TRUE(run.report["version_id"].is_null());
+}
+
 TEST_F(PagesEndToEnd, SucceedsAndWritesWranglerActionsPagesOutputs) {
   start_fake("pages-deploy-ok");
   std::string outputs = (m_dir / "github-output").string();
