@@ -206,6 +206,15 @@ int run_pages(const PagesFlags& flags, ReportFormat format) {
     return static_cast<int>(ExitCode::usage);
   }
   Deadline deadline = command_deadline(flags.step);
+  if (flags.preflight) {
+    PreflightGate gate{
+        GateStep::pages, flags.step.directory, "", "", "", format == ReportFormat::github};
+    gate.time_limit = time_left(deadline);
+    gate.pages_project = flags.project_name;
+    if (std::optional<int> stop = preflight_gate(gate)) {
+      return *stop;
+    }
+  }
   PagesTarget target{flags.site_directory, flags.project_name, flags.branch, flags.commit_hash,
                      flags.commit_message};
   StepOptions options = step_options(
@@ -332,6 +341,8 @@ CLI::App* add_pages_command(CLI::App& app, PagesFlags& flags) {
   add_step_flags(*pages, flags.step);
   pages->add_option("--wrangler", flags.wrangler,
                     "Command that runs wrangler (default: the project's, PATH's, or npx)");
+  pages->add_flag("--preflight", flags.preflight,
+                  "First check the token, the account and the Pages project (see preflight)");
   pages->add_option("args", flags.extra, "Extra wrangler arguments, after --");
   return pages;
 }

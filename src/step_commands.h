@@ -52,6 +52,7 @@ struct PagesFlags {
   std::string branch;
   std::string commit_hash;
   std::string commit_message;
+  bool preflight = false;
   std::vector<std::string> extra;
 };
 

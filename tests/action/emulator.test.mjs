@@ -217,6 +217,14 @@ describe('Pages over real wrangler', () => {
     assert.equal(branch, undefined);
   });
 
+  test('preflight: true stops a missing project before wrangler, naming the account\'s projects', async (t) => {
+    const { run, api } = await pages(t, 'preflight-pages-missing', { github: PUSH, inputs: { preflight: 'true' } });
+    assert.equal(run.failed, true, describeRun(run));
+    assert.equal(run.steps[1].outputs['failed-check'], 'pages-project', describeRun(run));
+    assert.match(run.log, /'lab-site-v2', 'blog'/);
+    assert.ok(!api.requests().some((r) => r.path.endsWith('/upload-token')), 'wrangler ran');
+  });
+
   test('a token without Pages Edit fails with one annotation naming Account › Cloudflare Pages › Edit', async (t) => {
     const { run } = await pages(t, 'pages-deploy-7403', { github: PUSH });
     assert.equal(run.failed, true);

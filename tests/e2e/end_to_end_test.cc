@@ -470,6 +470,17 @@ TEST_F(PagesEndToEnd, ATokenWithoutPagesEditIsTold) {
   EXPECT_NE(run.report["fixes"][0]["url"].get<std::string>().find("%22page%22"), std::string::npos);
 }
 
+TEST_F(PagesEndToEnd, PreflightStopsAMissingProjectAndNamesTheAccountsProjects) {
+  start_fake("preflight-pages-missing");
+  StepRun run = cfdeploy({"pages", "site", "--project-name", "lab-site", "--preflight"},
+                         /*expect_report=*/false);
+  EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_NE(run.result.err.find("Preflight FAILED"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("'lab-site-v2', 'blog'"), std::string::npos) << run.result.err;
+  EXPECT_EQ(run.result.out.find("wrangler 4.86.0"), std::string::npos) << "wrangler ran";
+  EXPECT_EQ(requests_to("/upload-token"), 0u);
+}
+
 // wrangler retries a failed upload batch itself; the step is one successful attempt.
 TEST_F(PagesEndToEnd, WranglersOwnRetryOfAnUploadServerErrorIsASuccess) {
   start_fake("pages-deploy-upload-500-then-ok");
