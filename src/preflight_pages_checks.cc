@@ -56,8 +56,9 @@ CheckResult missing_project(CheckResult check, const PreflightEvidence& evidence
 
 CheckResult pages_project_check(const PreflightEvidence& evidence) {
   const std::string& name = evidence.input.pages_project;
-  CheckResult check = new_check("pages-project", "The Pages project exists and the token "
-                                                 "reaches Pages");
+  CheckResult check = new_check("pages-project",
+                                "The Pages project exists and the token "
+                                "reaches Pages");
   if (name.empty()) {
     return conclude(check, CheckStatus::skipped,
                     "Skipped: no project name; give --project-name (or `name` in the Pages "
@@ -86,9 +87,9 @@ CheckResult pages_project_check(const PreflightEvidence& evidence) {
   if (response.has_error_code(k_project_not_found)) {
     return missing_project(check, evidence, name);
   }
-  check = conclude(check, CheckStatus::fail,
-                   "The API refused to show Pages project '" + name + "': " + response.summary() +
-                       ".");
+  check =
+      conclude(check, CheckStatus::fail,
+               "The API refused to show Pages project '" + name + "': " + response.summary() + ".");
   add_catalogue_fix(check, response, "/accounts/" + answers.account_id + "/pages/projects/" + name,
                     evidence.catalogue);
   return check;

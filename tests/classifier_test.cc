@@ -546,6 +546,30 @@ TEST(Classifier, AnInvalidRoutesJsonIsAConfigFailure) {
   EXPECT_EQ(verdict.primary->entry->id, "pages-routes-json-invalid");
 }
 
+TEST(Classifier, PagesAccountCodesAreNamed) {
+  struct Case {
+    const char* line;
+    const char* id;
+  };
+  for (const Case& c : {
+           Case{"  Your user email must been verified [code: 8000077]",
+                "account-email-unverified-code"},
+           Case{"  Your Cloudflare account has been blocked. Contact abusereply@cloudflare.com. "
+                "[code: 8000036]",
+                "pages-account-blocked"},
+           Case{"  A project with this name already exists. Choose a different project name. "
+                "[code: 8000002]",
+                "pages-project-name-taken"},
+       }) {
+    Verdict verdict = classify(
+        "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/abc/pages/projects) "
+        "failed.\n\n" +
+        std::string(c.line) + "\n");
+    ASSERT_TRUE(verdict.primary) << c.line;
+    EXPECT_EQ(verdict.primary->entry->id, c.id) << c.line;
+  }
+}
+
 struct RecordedCase {
   const char* fixture;
   const char* failure_class;  // "ok" for success
