@@ -613,6 +613,7 @@ INSTANTIATE_TEST_SUITE_P(
                       RecordedCase{"pages-deploy-project-not-found", "not_found", 8000007},
                       RecordedCase{"pages-deploy-7403", "authorization", 7403},
                       RecordedCase{"pages-deploy-upload-500-then-ok", "ok", std::nullopt},
+                      RecordedCase{"pages-deploy-upload-500", "transient", 8000000},
                       RecordedCase{"pages-deploy-function-startup-error", "config", std::nullopt}),
     [](const ::testing::TestParamInfo<RecordedCase>& param_info) {
       // "d1-apply-7403" -> "D1Apply7403": test names carry no underscores.

@@ -491,6 +491,18 @@ TEST_F(PagesEndToEnd, WranglersOwnRetryOfAnUploadServerErrorIsASuccess) {
   EXPECT_EQ(run.report["pages"]["environment"], "preview");
 }
 
+// wrangler gives up on the upload after its own retries (about 20 s) and exits 0 all the
+// same; the error it printed and its output file fail the step.
+TEST_F(PagesEndToEnd, AnUploadThatKeepsFailingFailsTheStepThoughWranglerExitsZero) {
+  start_fake("pages-deploy-upload-500");
+  StepRun run = pages({"--retries", "0"});
+  expect_failure(run, "transient", 8000000, 1);
+  EXPECT_EQ(run.report["attempts"][0]["exit_status"], 0);
+  EXPECT_EQ(run.report["id"], "pages-unknown-error");
+  EXPECT_EQ(requests_to("/pages/projects/lab-site/deployments"), 0u);
+  EXPECT_GT(requests_to("/pages/assets/upload"), 2u);
+}
+
 TEST_F(PagesEndToEnd, AFunctionThatThrowsAtStartupFailsTheStepOnce) {
   start_fake("pages-deploy-function-startup-error");
   StepRun run = pages();
