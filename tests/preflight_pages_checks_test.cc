@@ -26,17 +26,19 @@ PreflightInput pages_input(const std::string& project = "lab-site") {
 }
 
 ScriptedApi& with_projects(ScriptedApi& api) {
-  return all_good(api).on(k_projects, answer(200, json::array({{{"name", "blog"}},
-                                                               {{"name", "lab-site-v2"}}})));
+  return all_good(api).on(
+      k_projects, answer(200, json::array({{{"name", "blog"}}, {{"name", "lab-site-v2"}}})));
 }
 
 TEST(PreflightPagesChecks, AnExistingProjectPassesAndNamesItsProductionBranch) {
   ScriptedApi api;
-  with_projects(api).on(k_project, answer(200, {{"name", "lab-site"}, {"production_branch", "main"}}));
+  with_projects(api).on(k_project,
+                        answer(200, {{"name", "lab-site"}, {"production_branch", "main"}}));
   PreflightReport report = run_checks(api, pages_input());
   const CheckResult& check = *report.find("pages-project");
   EXPECT_EQ(check.status, CheckStatus::pass);
-  EXPECT_NE(check.detail.find("its production branch is 'main'"), std::string::npos) << check.detail;
+  EXPECT_NE(check.detail.find("its production branch is 'main'"), std::string::npos)
+      << check.detail;
   EXPECT_EQ(report.find("workers-scripts"), nullptr);
   EXPECT_TRUE(report.ok());
 }
@@ -47,7 +49,8 @@ TEST(PreflightPagesChecks, AMissingProjectFailsAndListsTheAccountsProjects) {
   PreflightReport report = run_checks(api, pages_input());
   const CheckResult& check = *report.find("pages-project");
   EXPECT_EQ(check.status, CheckStatus::fail);
-  EXPECT_NE(check.detail.find("'lab-site' does not exist in account " + k_account), std::string::npos)
+  EXPECT_NE(check.detail.find("'lab-site' does not exist in account " + k_account),
+            std::string::npos)
       << check.detail;
   EXPECT_NE(check.detail.find("The account's Pages projects: 'blog', 'lab-site-v2'."),
             std::string::npos)
@@ -70,8 +73,9 @@ TEST(PreflightPagesChecks, ATokenThatCannotReachPagesFailsWithPagesEdit) {
   ScriptedApi api;
   all_good(api)
       .on(k_project, answer(403, nullptr,
-                            {{7403, "The given account is not valid or is not authorized to access "
-                                    "this service"}}))
+                            {{7403,
+                              "The given account is not valid or is not authorized to access "
+                              "this service"}}))
       .on(k_projects, answer(403, nullptr, {{7403, "not authorized"}}));
   PreflightReport report = run_checks(api, pages_input());
   const CheckResult& check = *report.find("pages-project");
