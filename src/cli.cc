@@ -41,6 +41,7 @@ struct CommandFlags {
   RunFlags run;
   WranglerFlags deploy;
   MigrateFlags migrate;
+  PagesFlags pages;
   PreflightFlags preflight;
   ExplainOptions explain;
   CodesOptions codes;
@@ -143,6 +144,9 @@ std::vector<Command> command_table(CommandFlags& flags) {
       {"migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step",
        [&](CLI::App& migrate) { add_migrate_options(migrate, flags.migrate); },
        [&] { return run_migrate_command(flags.migrate); }, true, true},
+      {"pages", "Run `wrangler pages deploy DIR --project-name NAME` as a supervised step",
+       [&](CLI::App& pages) { add_pages_options(pages, flags.pages); },
+       [&] { return run_pages_command(flags.pages); }, true, true},
       {"preflight", "Check the token, the account and the D1 databases against the Cloudflare API",
        [&](CLI::App& preflight) { add_preflight_options(preflight, flags.preflight); },
        [&] { return run_preflight_command(flags.preflight); }, true, false},
@@ -205,8 +209,9 @@ std::string parse_error_text(const CLI::App& app, const std::vector<Command>& co
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"cfdeploy: runs Cloudflare deploy and D1 migration steps and explains failures",
-               "cfdeploy"};
+  CLI::App app{
+      "cfdeploy: runs Cloudflare deploy, Pages and D1 migration steps and explains failures",
+      "cfdeploy"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   CommandFlags flags;

@@ -152,6 +152,10 @@ void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outp
       {"attempts", std::to_string(outputs.attempts)},
       {"exit-code", std::to_string(outputs.exit_code)},
       {"deployment-url", outputs.deployment_url},
+      {"version-id", outputs.version_id},
+      {"pages-deployment-id", outputs.pages.deployment_id},
+      {"pages-deployment-alias-url", outputs.pages.alias_url},
+      {"pages-environment", outputs.pages.environment},
       {"migrations-applied", std::to_string(outputs.migrations_applied)},
       {"report", outputs.report_path},
   });

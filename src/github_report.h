@@ -15,6 +15,7 @@
 #include "job_summary.h"
 #include "source_location.h"
 #include "workflow_commands.h"
+#include "wrangler_output.h"
 
 namespace cfdeploy {
 
@@ -36,6 +37,8 @@ struct StepOutputs {
   size_t attempts = 0;
   int exit_code = 0;
   std::string deployment_url;
+  std::string version_id;
+  PagesDeployment pages;  // pages-deployment-id, pages-deployment-alias-url, pages-environment
   size_t migrations_applied = 0;
   std::string report_path;
 };

@@ -7,6 +7,7 @@
 
 #include "preflight_check.h"
 #include "preflight_d1_checks.h"
+#include "preflight_pages_checks.h"
 #include "preflight_requests.h"
 #include "preflight_token_checks.h"
 
@@ -67,6 +68,9 @@ std::vector<CheckResult> all_checks(CloudflareApi& api, const PreflightInput& in
   }
   if (input.workers_scripts) {
     checks.push_back(workers_scripts_check(evidence));
+  }
+  if (input.pages) {
+    checks.push_back(pages_project_check(evidence));
   }
   return checks;
 }

@@ -1,10 +1,11 @@
-// Preflight: checks the token, the account and the D1 databases against the Cloudflare API
-// before a step runs, all requests at once, and says for each check what to fix. Pure logic
-// over CloudflareApi, the catalogue, a config read beforehand and values from the environment.
+// Preflight: checks the token, the account, the D1 databases and the Pages project against the
+// Cloudflare API before a step runs, all requests at once, and says for each check what to fix.
+// Pure logic over CloudflareApi, the catalogue, a config read beforehand and values from the
+// environment.
 //
-// The parts: preflight_requests asks every question at once; preflight_token_checks and
-// preflight_d1_checks judge the answers (with preflight_check's shared builders); this
-// module runs them in order. token_check verifies the token.
+// The parts: preflight_requests asks every question at once; preflight_token_checks,
+// preflight_d1_checks and preflight_pages_checks judge the answers (with preflight_check's shared
+// builders); this module runs them in order. token_check verifies the token.
 //
 // What each check calls (paths below the API base URL) and what an answer proves:
 //
@@ -23,11 +24,14 @@
 // |                  | {"sql":"SELECT 1"} (changes nothing)             | 200 is "could not check"             |
 // | workers-scripts  | GET /accounts/{a}/workers/scripts                | read access only: 7403/10000/9109    |
 // |                  |                                                  | fail; 200 is "could not check"       |
+// | pages-project    | GET /accounts/{a}/pages/projects/{name} and, for | exists, and the token reaches Pages; |
+// |                  | the names when it is missing,                    | 8000007 lists the account's projects |
+// |                  | GET /accounts/{a}/pages/projects                 |                                      |
 // clang-format on
 //
-// No request writes anything. D1 Edit and Workers Scripts Edit cannot be proven without a
-// side effect, so those checks end at "could not check" when the reads succeed. A 5xx, a
-// 429, a timeout or a body that is not JSON is "could not check", never a failed check.
+// No request writes anything. D1 Edit, Workers Scripts Edit and Pages Edit cannot be proven without
+// a side effect, so those checks end at "could not check" when the reads succeed. A 5xx, a 429, a
+// timeout or a body that is not JSON is "could not check", never a failed check.
 #pragma once
 
 #include <chrono>
@@ -98,6 +102,8 @@ struct PreflightInput {
   std::vector<std::string> missing_databases;  // asked for but not in the config
   bool d1_write = false;                       // probe D1 write access
   bool workers_scripts = false;                // probe Workers scripts access
+  bool pages = false;                          // check the Pages project
+  std::string pages_project;                   // its name; empty: none given
 };
 
 /// Runs every check, the API requests concurrently; API errors get `catalogue`'s advice.

@@ -32,7 +32,7 @@ using std::chrono::milliseconds;
 // From a millisecond (less rounds down to no time at all) to an hour.
 constexpr NumberRange k_request_seconds{0.001, 3600, false, "seconds"};
 
-enum class PreflightNeeds { deploy, migrate, all };
+enum class PreflightNeeds { deploy, migrate, pages, all };
 enum class PreflightFormat { text, json, github };
 
 // One preflight run with every setting resolved: what `preflight`'s flags and a step's
@@ -43,6 +43,7 @@ struct PreflightRequest {
   std::string environment;             // empty: $CLOUDFLARE_ENV, else the top level
   std::vector<std::string> databases;  // names or bindings; empty: all in the config
   PreflightNeeds needs = PreflightNeeds::all;
+  std::string pages_project;  // --for pages: the project; empty: the configuration's name
   PreflightFormat format = PreflightFormat::text;
   std::string account_id;                  // beats account_id and the environment
   std::string ca_file;                     // empty: $SSL_CERT_FILE, else the system's
@@ -146,6 +147,15 @@ void choose_databases(const PreflightRequest& request, PreflightInput& input) {
   }
 }
 
+// --project-name, else the configuration's `name`, as `wrangler pages deploy` picks it.
+void choose_pages_project(const PreflightRequest& request, PreflightInput& input) {
+  input.pages = true;
+  input.pages_project = request.pages_project;
+  if (input.pages_project.empty() && input.config && input.config->name.present()) {
+    input.pages_project = input.config->name.value;
+  }
+}
+
 PreflightInput build_input(const PreflightRequest& request, const std::string& token) {
   PreflightInput input;
   read_config(request, input);
@@ -157,9 +167,14 @@ PreflightInput build_input(const PreflightRequest& request, const std::string& t
   input.fork_pull_request = fork_pull_request();
   input.account = choose_account(request.account_id, input.config ? &*input.config : nullptr,
                                  env_value("CLOUDFLARE_ACCOUNT_ID").value_or(""));
+  bool all = request.needs == PreflightNeeds::all;
+  if (request.needs == PreflightNeeds::pages) {
+    choose_pages_project(request, input);
+    return input;  // a Pages deploy touches no D1 database and no Workers script of its own
+  }
   choose_databases(request, input);
-  input.d1_write = request.needs != PreflightNeeds::deploy && !input.databases.empty();
-  input.workers_scripts = request.needs != PreflightNeeds::migrate;
+  input.d1_write = (all || request.needs == PreflightNeeds::migrate) && !input.databases.empty();
+  input.workers_scripts = all || request.needs == PreflightNeeds::deploy;
   return input;
 }
 
@@ -174,7 +189,9 @@ PreflightRequest request_from_flags(const PreflightFlags& flags) {
   request.databases = flags.databases;
   request.needs = flags.needs == "deploy"    ? PreflightNeeds::deploy
                   : flags.needs == "migrate" ? PreflightNeeds::migrate
+                  : flags.needs == "pages"   ? PreflightNeeds::pages
                                              : PreflightNeeds::all;
+  request.pages_project = flags.pages_project;
   request.format = flags.format == "json"     ? PreflightFormat::json
                    : flags.format == "github" ? PreflightFormat::github
                                               : PreflightFormat::text;
@@ -191,7 +208,10 @@ PreflightRequest request_from_gate(const PreflightGate& gate) {
   request.directory = gate.directory;
   request.environment = gate.environment;
   request.config_path = gate.config_path;
-  request.needs = gate.step == GateStep::migrate ? PreflightNeeds::migrate : PreflightNeeds::deploy;
+  request.needs = gate.step == GateStep::migrate ? PreflightNeeds::migrate
+                  : gate.step == GateStep::pages ? PreflightNeeds::pages
+                                                 : PreflightNeeds::deploy;
+  request.pages_project = gate.pages_project;
   if (gate.step == GateStep::migrate && !gate.database.empty()) {
     request.databases = {gate.database};
   }
@@ -258,8 +278,10 @@ void add_preflight_options(CLI::App& command, PreflightFlags& flags) {
                   "D1 database name or binding to check (repeatable; default: all)")
       ->allow_extra_args(false);
   command.add_option("--for", flags.needs, "Which step's access to probe")
-      ->check(CLI::IsMember({"deploy", "migrate", "all"}))
+      ->check(CLI::IsMember({"deploy", "migrate", "pages", "all"}))
       ->capture_default_str();
+  command.add_option("--project-name", flags.pages_project,
+                     "--for pages: the Pages project (default: `name` in the configuration)");
   command.add_option("--format", flags.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "github"}))
       ->capture_default_str();
@@ -284,7 +306,9 @@ int run_preflight_command(const PreflightFlags& flags) {
 }
 
 std::optional<int> preflight_gate(const PreflightGate& gate) {
-  print_note("preflight: checking the token, the account and the D1 databases first");
+  print_note(gate.step == GateStep::pages
+                 ? "preflight: checking the token, the account and the Pages project first"
+                 : "preflight: checking the token, the account and the D1 databases first");
   int status = execute(request_from_gate(gate), gate.github ? std::cout : std::cerr);
   if (status == static_cast<int>(ExitCode::success)) {
     return std::nullopt;

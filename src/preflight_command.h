@@ -18,7 +18,8 @@ struct PreflightFlags {
   std::string config_path;             // --config; empty: found the way wrangler finds it
   std::string environment;             // --env; empty: $CLOUDFLARE_ENV, else the top level
   std::vector<std::string> databases;  // --database (repeatable); empty: all in the config
-  std::string needs = "all";           // --for deploy|migrate|all: which access to probe
+  std::string needs = "all";           // --for deploy|migrate|pages|all: which access to probe
+  std::string pages_project;           // --project-name: the Pages project (--for pages)
   std::string format = "text";         // --format text|json|github
   std::string ca_file;                 // --ca-file; empty: $SSL_CERT_FILE, else the system's
   double connect_timeout_seconds = 5;  // --connect-timeout
@@ -35,7 +36,7 @@ void add_preflight_options(CLI::App& command, PreflightFlags& flags);
 /// 128 + the signal when SIGINT/SIGTERM cut it short (the report still says what was found).
 int run_preflight_command(const PreflightFlags& flags);
 
-enum class GateStep { deploy, migrate };
+enum class GateStep { deploy, migrate, pages };
 
 /// What a step is about to do, for preflight_gate.
 struct PreflightGate {
@@ -46,13 +47,14 @@ struct PreflightGate {
   std::string config_path;  // empty: found from `directory` the way wrangler finds it
   bool github = false;      // report as `preflight --format github` does, on stdout
   std::optional<std::chrono::milliseconds> time_limit = std::nullopt;  // the step's --timeout
+  std::string pages_project{};                                         // pages: --project-name
 };
 
 /// Runs the checks the step needs (deploy: Workers scripts and the D1 databases it binds;
-/// migrate: the database and D1 write) and prints the report on stderr (on GitHub: on stdout,
-/// with annotations, outputs and a job summary). Returns the exit
-/// status to stop with when a check failed or preflight could not run, or nullopt when the
-/// step may go on (could-not-check does not stop it).
+/// migrate: the database and D1 write; pages: the Pages project) and prints the report on stderr
+/// (on GitHub: on stdout, with annotations, outputs and a job summary). Returns the exit status to
+/// stop with when a check failed or preflight could not run, or nullopt when the step may go on
+/// (could-not-check does not stop it).
 std::optional<int> preflight_gate(const PreflightGate& gate);
 
 }  // namespace cfdeploy

@@ -85,6 +85,16 @@ PreflightAnswers ask_everything(CloudflareApi& api, const PreflightInput& input)
     scripts = launch_request(
         api, [&api, base] { return send_api_request(api, "GET", base + "/workers/scripts"); });
   }
+  PendingRequest pages_project, pages_projects;
+  if (usable && input.pages && !input.pages_project.empty()) {
+    std::string path = base + "/pages/projects";
+    std::string project = path + "/" + percent_encode(input.pages_project);
+    pages_project =
+        launch_request(api, [&api, project] { return send_api_request(api, "GET", project); });
+    // Asked at once too: a missing project is then told with the names it could have been.
+    pages_projects =
+        launch_request(api, [&api, path] { return send_api_request(api, "GET", path); });
+  }
   std::map<std::string, PendingDatabase> pending;
   for (const D1DatabaseConfig& db : usable ? input.databases : std::vector<D1DatabaseConfig>{}) {
     launch_database_requests(api, input, base, db, pending[db.label()]);
@@ -92,6 +102,8 @@ PreflightAnswers ask_everything(CloudflareApi& api, const PreflightInput& input)
   answers.token = token.get();
   answers.account = await_answer(account_request);
   answers.scripts = await_answer(scripts);
+  answers.pages_project = await_answer(pages_project);
+  answers.pages_projects = await_answer(pages_projects);
   for (auto& [label, jobs] : pending) {
     answers.databases[label] = {await_answer(jobs[0]), await_answer(jobs[1]),
                                 await_answer(jobs[2])};

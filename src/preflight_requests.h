@@ -1,7 +1,7 @@
 // Preflight's questions to the Cloudflare API, all asked at once: the token, the account
 // (or, with none set, the accounts the token sees), each D1 database by id and by name, the
-// D1 query probe and the Workers scripts list. Only what the input makes usable is asked;
-// the checks then judge the answers without sending anything.
+// D1 query probe, the Workers scripts list, and the Pages project and the account's projects. Only
+// what the input makes usable is asked; the checks then judge the answers without sending anything.
 #pragma once
 
 #include <map>
@@ -29,6 +29,8 @@ struct PreflightAnswers {
   std::optional<ApiRequest> account;   // GET /accounts/{id}
   std::map<std::string, DatabaseAnswers> databases;  // by label
   std::optional<ApiRequest> scripts;                 // GET /accounts/{id}/workers/scripts
+  std::optional<ApiRequest> pages_project;           // GET /accounts/{id}/pages/projects/{name}
+  std::optional<ApiRequest> pages_projects;          // GET /accounts/{id}/pages/projects
 };
 
 /// Asks what `input` allows, concurrently: nothing without a usable token, only the token

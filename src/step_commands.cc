@@ -9,6 +9,7 @@
 #include "blank_text.h"
 #include "diagnostics.h"
 #include "environment.h"
+#include "error.h"
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
@@ -74,15 +75,19 @@ SessionSettings session_settings(const StepFlags& flags, ReportFormat format, De
   return SessionSettings{std::move(report), deadline};
 }
 
-std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
+// The directory the step runs in, absolute.
+std::filesystem::path step_directory(const StepFlags& step) {
+  std::error_code ignored;
+  std::filesystem::path directory = step.directory.empty() ? std::filesystem::current_path(ignored)
+                                                           : std::filesystem::path(step.directory);
+  return std::filesystem::absolute(directory, ignored).lexically_normal();
+}
+
+// `wrangler` is --wrangler, or empty to look for one.
+std::vector<std::string> wrangler_argv(const StepFlags& step, const std::string& wrangler,
                                        const std::vector<std::string>& args) {
   // Absolute, because the child starts in --directory before it runs wrangler.
-  std::error_code ignored;
-  std::filesystem::path directory = flags.step.directory.empty()
-                                        ? std::filesystem::current_path(ignored)
-                                        : std::filesystem::path(flags.step.directory);
-  std::string project = std::filesystem::absolute(directory, ignored).lexically_normal();
-  WranglerSearch search{flags.wrangler, project, env_or_empty("PATH")};
+  WranglerSearch search{wrangler, step_directory(step).string(), env_or_empty("PATH")};
   std::vector<std::string> argv = locate_wrangler(search, is_executable);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
@@ -113,8 +118,11 @@ int run_deploy(const WranglerFlags& flags, ReportFormat format) {
   if (std::optional<int> stop = run_preflight_gate(flags, format, GateStep::deploy, "", deadline)) {
     return *stop;
   }
-  StepOptions options = step_options(
-      flags.step, wrangler_argv(flags, deploy_args(flags.environment, flags.extra)), deadline);
+  StepOptions options =
+      step_options(flags.step,
+                   wrangler_argv(flags.step, flags.wrangler,
+                                 deploy_args(flags.environment, flags.extra, flags.upload_only)),
+                   deadline);
   StepResult result;
   int status = 0;
   {
@@ -143,7 +151,7 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   step.retries = 0;
   StepOptions options = step_options(
       step,
-      wrangler_argv(flags.wrangler,
+      wrangler_argv(flags.wrangler.step, flags.wrangler.wrangler,
                     migrate_args(flags.database, target, flags.wrangler.environment, {})),
       deadline);
   // The check needs no network: keep miniflare from fetching its cf.json.
@@ -177,12 +185,52 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   MigrateTarget target{flags.local, {}};
   StepOptions options = step_options(
       flags.wrangler.step,
-      wrangler_argv(flags.wrangler, migrate_args(flags.database, target, flags.wrangler.environment,
-                                                 flags.wrangler.extra)),
+      wrangler_argv(
+          flags.wrangler.step, flags.wrangler.wrangler,
+          migrate_args(flags.database, target, flags.wrangler.environment, flags.wrangler.extra)),
       deadline);
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
+  return session.finish(session.execute(options), options.argv);
+}
+
+// The site directory is looked for where wrangler will run, in --directory.
+std::optional<std::string> missing_site_directory(const PagesFlags& flags) {
+  std::filesystem::path site(flags.site_directory);
+  std::filesystem::path resolved = site.is_absolute() ? site : step_directory(flags.step) / site;
+  std::error_code error;
+  if (std::filesystem::is_directory(resolved, error)) {
+    return std::nullopt;
+  }
+  return "the site directory '" + flags.site_directory + "' is not a directory" +
+         (site.is_absolute() || flags.step.directory.empty()
+              ? ""
+              : " (looked for in --directory '" + flags.step.directory + "')") +
+         "; give the directory the build wrote the site to, e.g. dist";
+}
+
+int run_pages(const PagesFlags& flags, ReportFormat format) {
+  if (std::optional<std::string> problem = missing_site_directory(flags)) {
+    print_error(*problem);
+    return static_cast<int>(ExitCode::usage);
+  }
+  Deadline deadline = command_deadline(flags.step);
+  if (flags.preflight) {
+    PreflightGate gate{
+        GateStep::pages, flags.step.directory, "", "", "", format == ReportFormat::github};
+    gate.time_limit = time_left(deadline);
+    gate.pages_project = flags.project_name;
+    if (std::optional<int> stop = preflight_gate(gate)) {
+      return *stop;
+    }
+  }
+  PagesTarget target{flags.site_directory, flags.project_name, flags.branch, flags.commit_hash,
+                     flags.commit_message};
+  StepOptions options = step_options(
+      flags.step, wrangler_argv(flags.step, flags.wrangler, pages_deploy_args(target, flags.extra)),
+      deadline);
+  StepSession session(session_settings(flags.step, format, deadline));
   return session.finish(session.execute(options), options.argv);
 }
 
@@ -225,6 +273,12 @@ void add_wrangler_flags(CLI::App& command, WranglerFlags& flags) {
   command.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 
+// A validator refusing a value of only white space with `problem`.
+CLI::Validator not_blank(const std::string& problem, const std::string& name) {
+  return {[problem](const std::string& value) { return is_blank(value) ? problem : std::string(); },
+          name};
+}
+
 // While a step runs: a reader that closed our stdout must not kill us before
 // the summary, the report and the GitHub files are written; failed writes are
 // reported instead. Children get the default back (posix_spawn's SETSIGDEF).
@@ -262,25 +316,48 @@ void add_run_options(CLI::App& run, RunFlags& flags) {
 
 void add_deploy_options(CLI::App& deploy, WranglerFlags& flags) {
   add_wrangler_flags(deploy, flags);
+  deploy.add_flag("--upload-only", flags.upload_only,
+                  "Run `wrangler versions upload` instead: a new version with a preview URL, "
+                  "not deployed");
   add_github_deployment_flags(deploy, flags.github);
 }
 
 void add_migrate_options(CLI::App& migrate, MigrateFlags& flags) {
   migrate.add_option("database", flags.database, "D1 database name or binding")
       ->required()
-      ->check(CLI::Validator(
-          [](const std::string& name) {
-            return is_blank(name)
-                       ? "the database name is empty; give the D1 database's database_name or "
-                         "binding from the wrangler configuration"
-                       : "";
-          },
-          "DATABASE"));
+      ->check(not_blank("the database name is empty; give the D1 database's database_name or "
+                        "binding from the wrangler configuration",
+                        "DATABASE"));
   add_wrangler_flags(migrate, flags.wrangler);
   migrate.add_flag("--local", flags.local,
                    "Apply to wrangler's local D1 instead of the remote database");
   migrate.add_flag("--check-local", flags.check_local,
                    "First apply to a throwaway local D1 and stop if that fails");
+}
+
+void add_pages_options(CLI::App& pages, PagesFlags& flags) {
+  pages.add_option("site", flags.site_directory, "The built site's directory (DIR)")
+      ->required()
+      ->check(not_blank("the site directory is empty; give the directory the build wrote the "
+                        "site to, e.g. dist",
+                        "DIR"));
+  pages.add_option("--project-name", flags.project_name, "The Cloudflare Pages project")
+      ->required()
+      ->check(not_blank("the project name is empty; give the Pages project's name as the "
+                        "dashboard shows it",
+                        "NAME"));
+  pages.add_option("--branch", flags.branch,
+                   "The branch to deploy as: the project's production branch deploys to "
+                   "production, any other to a preview (default: wrangler's, from git)");
+  pages.add_option("--commit-hash", flags.commit_hash, "The commit to attach to the deployment");
+  pages.add_option("--commit-message", flags.commit_message,
+                   "The commit message to attach to the deployment");
+  add_step_flags(pages, flags.step);
+  pages.add_option("--wrangler", flags.wrangler,
+                   "Command that runs wrangler (default: the project's, PATH's, or npx)");
+  pages.add_flag("--preflight", flags.preflight,
+                  "First check the token, the account and the Pages project (see preflight)");
+  pages.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 
 int run_run_command(const RunFlags& flags) {
@@ -296,6 +373,11 @@ int run_deploy_command(const WranglerFlags& flags) {
 int run_migrate_command(const MigrateFlags& flags) {
   StepSignals signals;
   return run_migrate(flags, step_report_format(flags.wrangler.step.format));
+}
+
+int run_pages_command(const PagesFlags& flags) {
+  StepSignals signals;
+  return run_pages(flags, step_report_format(flags.step.format));
 }
 
 }  // namespace cfdeploy

@@ -1,4 +1,4 @@
-// The commands that run a step: `run`, `deploy` and `migrate`. Each one
+// The commands that run a step: `run`, `deploy`, `migrate` and `pages`. Each one
 // registers its options with CLI11 and, when chosen, runs the step and turns
 // the result into cfdeploy's exit status.
 #pragma once
@@ -35,6 +35,7 @@ struct WranglerFlags {
   std::string wrangler;
   std::string environment;
   bool preflight = false;
+  bool upload_only = false;  // deploy: `versions upload`, a preview that takes no traffic
   std::vector<std::string> extra;
   DeploymentOptions github;  // deploy: the GitHub deployment's environment
 };
@@ -46,15 +47,29 @@ struct MigrateFlags {
   bool check_local = false;
 };
 
-/// The options of `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, added to their
-/// subcommand and bound to `flags`.
+struct PagesFlags {
+  StepFlags step;
+  std::string wrangler;
+  std::string site_directory;  // DIR: the built site, relative to --directory
+  std::string project_name;
+  std::string branch;
+  std::string commit_hash;
+  std::string commit_message;
+  bool preflight = false;
+  std::vector<std::string> extra;
+};
+
+/// The options of `run -- CMD ARGS`, `deploy`, `migrate DATABASE` and `pages DIR`, added
+/// to their subcommand and bound to `flags`.
 void add_run_options(CLI::App& run, RunFlags& flags);
 void add_deploy_options(CLI::App& deploy, WranglerFlags& flags);
 void add_migrate_options(CLI::App& migrate, MigrateFlags& flags);
+void add_pages_options(CLI::App& pages, PagesFlags& flags);
 
 /// Runs the step and returns cfdeploy's exit status.
 int run_run_command(const RunFlags& flags);
 int run_deploy_command(const WranglerFlags& flags);
 int run_migrate_command(const MigrateFlags& flags);
+int run_pages_command(const PagesFlags& flags);
 
 }  // namespace cfdeploy

@@ -65,6 +65,19 @@ json fixes_json(const StepResult& result, const std::vector<std::string>& comman
   return fixes;
 }
 
+// null unless the step deployed to Pages; a member wrangler left out is null.
+json pages_json(const PagesDeployment& pages) {
+  if (pages.empty()) {
+    return nullptr;
+  }
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? json(nullptr) : json(text);
+  };
+  return {{"deployment_id", text_or_null(pages.deployment_id)},
+          {"alias_url", text_or_null(pages.alias_url)},
+          {"environment", text_or_null(pages.environment)}};
+}
+
 }  // namespace
 
 std::string step_label(const std::vector<std::string>& argv) {
@@ -93,6 +106,8 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   report["token_check"] = result.token_check.empty() ? json(nullptr) : json(result.token_check);
   report["deployment_url"] =
       result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
+  report["version_id"] = result.version_id.empty() ? json(nullptr) : json(result.version_id);
+  report["pages"] = pages_json(result.pages);
   report["migrations_applied"] = result.verdict.migrations_applied;
   report["duration_ms"] = result.duration.count();
   report["fixes"] = fixes_json(result, command, run);
@@ -111,6 +126,9 @@ std::string step_summary_text(const StepResult& result) {
         << seconds_text(result.duration);
     if (!result.deployment_url.empty()) {
       out << "; deployed to " << result.deployment_url;
+    }
+    if (!result.pages.alias_url.empty()) {
+      out << " (alias " << result.pages.alias_url << ")";
     }
     if (result.verdict.migrations_applied > 0) {
       out << "; " << result.verdict.migrations_applied << " migration(s) applied";

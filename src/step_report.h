@@ -11,7 +11,8 @@
 
 namespace cfdeploy {
 
-/// The `explain` fields plus attempts, exit_code, deployment_url, migrations_applied, and
+/// The `explain` fields plus attempts, exit_code, deployment_url, version_id, pages (a Pages
+/// deployment's id, alias and environment, or null), migrations_applied, and
 /// `fixes`: the links that make a credential fix (fix_links.h), with `run`'s pages.
 nlohmann::json step_report_json(const StepResult& result, const std::vector<std::string>& command,
                                 const GithubRun& run = {});

@@ -74,6 +74,8 @@ public:
     outputs.attempts = result.attempts.size();
     outputs.exit_code = result.exit_code;
     outputs.deployment_url = result.deployment_url;
+    outputs.version_id = result.version_id;
+    outputs.pages = result.pages;
     outputs.report_path = m_settings.report_path;
     m_github.report(summary, outputs,
                     project_locator(m_settings.directory, m_settings.environment,

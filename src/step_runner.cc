@@ -180,6 +180,24 @@ FailedAttempt failed_attempt(int number, const CatalogueEntry& entry, const Wran
   return failed;
 }
 
+// What an attempt deployed; an attempt that wrote nothing leaves an earlier one's.
+void keep_deployment(const WranglerOutput& output, StepResult& result) {
+  if (!output.deployment_url.empty()) {
+    result.deployment_url = output.deployment_url;
+    result.deployment_urls = output.deployment_urls;
+    result.alias_url = output.alias_url;
+  }
+  if (!output.version_id.empty()) {
+    result.version_id = output.version_id;
+  }
+  if (!output.worker_name.empty()) {
+    result.worker_name = output.worker_name;
+  }
+  if (!output.pages.empty()) {
+    result.pages = output.pages;
+  }
+}
+
 }  // namespace
 
 StepResult not_started_result(const Error& error, const Catalogue& catalogue) {
@@ -219,17 +237,7 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
     result.verdict = judge_attempt(sink.finish(), output, exit.value(), options, context.catalogue);
     result.attempts.push_back(record_attempt(number, result.verdict, exit.value()));
     result.exit_code = step_exit_code(result.verdict, exit.value());
-    if (!output.deployment_url.empty()) {
-      result.deployment_url = output.deployment_url;
-      result.deployment_urls = output.deployment_urls;
-      result.alias_url = output.alias_url;
-    }
-    if (!output.version_id.empty()) {
-      result.version_id = output.version_id;
-    }
-    if (!output.worker_name.empty()) {
-      result.worker_name = output.worker_name;
-    }
+    keep_deployment(output, result);
     if (!output.wrangler_version.empty()) {
       result.wrangler_version = output.wrangler_version;
     }

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "process.h"
 #include "retry_policy.h"
+#include "wrangler_output.h"
 
 namespace cfdeploy {
 
@@ -50,8 +51,9 @@ struct StepResult {
   std::string deployment_url;
   std::vector<std::string> deployment_urls;  // every URL wrangler deployed to
   std::string alias_url;
-  std::string version_id;
+  std::string version_id;  // of a deploy or an uploaded version
   std::string worker_name;
+  PagesDeployment pages;  // of a Pages deployment
   std::string wrangler_version;
   std::string token_check;  // after a 10000: what verifying the token found
   std::string retry_note;   // why the last failure was, or was not, retried

@@ -14,6 +14,15 @@ void append_environment(std::vector<std::string>& args, const std::string& envir
   }
 }
 
+// One word, `--name=value`, so that a value starting with '-' (a commit message) is not
+// read as an option.
+void append_option(std::vector<std::string>& args, const std::string& name,
+                   const std::string& value) {
+  if (!value.empty()) {
+    args.push_back(name + "=" + value);
+  }
+}
+
 bool on_path(const std::string& path_env, const std::string& name,
              const std::function<bool(const std::string&)>& is_executable) {
   size_t start = 0;
@@ -61,8 +70,9 @@ std::vector<std::string> locate_wrangler(
 }
 
 std::vector<std::string> deploy_args(const std::string& environment,
-                                     const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"deploy"};
+                                     const std::vector<std::string>& extra, bool upload_only) {
+  std::vector<std::string> args = upload_only ? std::vector<std::string>{"versions", "upload"}
+                                              : std::vector<std::string>{"deploy"};
   append_environment(args, environment);
   append(args, extra);
   return args;
@@ -78,6 +88,17 @@ std::vector<std::string> migrate_args(const std::string& database, const Migrate
     args.push_back(target.persist_to);
   }
   append_environment(args, environment);
+  append(args, extra);
+  return args;
+}
+
+std::vector<std::string> pages_deploy_args(const PagesTarget& target,
+                                           const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"pages", "deploy", target.directory};
+  append_option(args, "--project-name", target.project_name);
+  append_option(args, "--branch", target.branch);
+  append_option(args, "--commit-hash", target.commit_hash);
+  append_option(args, "--commit-message", target.commit_message);
   append(args, extra);
   return args;
 }

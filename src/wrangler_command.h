@@ -1,5 +1,6 @@
 // Building wrangler command lines: where wrangler is (the way users expect
-// it to be found) and the arguments of `deploy` and `d1 migrations apply`.
+// it to be found) and the arguments of `deploy`, `d1 migrations apply` and
+// `pages deploy`.
 #pragma once
 
 #include <functional>
@@ -27,9 +28,10 @@ std::vector<std::string> locate_wrangler(
 /// Splits a command on spaces and tabs (no quoting, no shell).
 std::vector<std::string> split_command(std::string_view command);
 
-/// `deploy [--env E] [extra…]`
+/// `deploy [--env E] [extra…]`, or with `upload_only` `versions upload [--env E] [extra…]`.
 std::vector<std::string> deploy_args(const std::string& environment,
-                                     const std::vector<std::string>& extra);
+                                     const std::vector<std::string>& extra,
+                                     bool upload_only = false);
 
 struct MigrateTarget {
   bool local = false;
@@ -40,5 +42,18 @@ struct MigrateTarget {
 std::vector<std::string> migrate_args(const std::string& database, const MigrateTarget& target,
                                       const std::string& environment,
                                       const std::vector<std::string>& extra);
+
+struct PagesTarget {
+  std::string directory;  // the built site
+  std::string project_name;
+  std::string branch;  // empty: wrangler takes the git branch, if any
+  std::string commit_hash;
+  std::string commit_message;
+};
+
+/// `pages deploy DIR --project-name=NAME [--branch=B] [--commit-hash=H]
+/// [--commit-message=M] [extra…]`; an empty option is left out.
+std::vector<std::string> pages_deploy_args(const PagesTarget& target,
+                                           const std::vector<std::string>& extra);
 
 }  // namespace cfdeploy

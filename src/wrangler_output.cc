@@ -40,10 +40,13 @@ void read_failure(const json& entry, WranglerOutput& output) {
   }
 }
 
-std::string string_member(const json& entry, const char* key) {
-  return entry.contains(key) && entry[key].is_string() ? entry[key].get<std::string>() : "";
+// The member's text, or "" when it is missing or not a string.
+std::string string_member(const json& entry, const char* name) {
+  auto member = entry.find(name);
+  return member != entry.end() && member->is_string() ? member->get<std::string>() : "";
 }
 
+// The first deployment entry names the URL; later ones (a second target list) do not.
 void read_deployment(const json& entry, WranglerOutput& output) {
   if (!output.deployment_url.empty()) {
     return;
@@ -65,6 +68,18 @@ void read_deployment(const json& entry, WranglerOutput& output) {
   output.alias_url = string_member(entry, "preview_alias_url");
   output.version_id = string_member(entry, "version_id");
   output.worker_name = string_member(entry, "worker_name");
+}
+
+void read_pages_deployment(const json& entry, WranglerOutput& output) {
+  if (!output.pages.empty()) {
+    return;
+  }
+  if (output.deployment_url.empty()) {
+    output.deployment_url = string_member(entry, "url");
+  }
+  output.pages.deployment_id = string_member(entry, "deployment_id");
+  output.pages.alias_url = string_member(entry, "alias");
+  output.pages.environment = string_member(entry, "environment");
 }
 
 }  // namespace
@@ -95,6 +110,8 @@ WranglerOutput parse_wrangler_output(std::string_view nd_json) {
       read_failure(entry, output);
     } else if (type == "deploy" || type == "version-upload") {
       read_deployment(entry, output);
+    } else if (type == "pages-deploy-detailed") {
+      read_pages_deployment(entry, output);
     } else if (type == "wrangler-session" && entry.contains("wrangler_version") &&
                entry["wrangler_version"].is_string()) {
       output.wrangler_version = entry["wrangler_version"].get<std::string>();

@@ -503,6 +503,73 @@ TEST(Classifier, WeakEvidenceStaysUnknown) {
   EXPECT_EQ(class_of(verdict), "unknown");
 }
 
+// A 7403 on a Pages path is about Pages Edit, not the generic "some product" advice.
+TEST(Classifier, APages7403NamesCloudflarePagesEdit) {
+  Verdict verdict = classify(wrangler_fixture("pages-deploy-7403"));
+  ASSERT_TRUE(verdict.primary);
+  EXPECT_EQ(verdict.primary->entry->id, "pages-permission-denied");
+  EXPECT_EQ(verdict.primary->resource,
+            "/accounts/0123456789abcdef0123456789abcdef/pages/projects/lab-site/upload-token");
+  EXPECT_EQ(verdict.primary->entry->permissions,
+            std::vector<std::string>{"Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit"});
+}
+
+// The deploy stage failed after the upload: the log line wrangler fetched names the exception.
+TEST(Classifier, AFunctionThatThrowsAtStartupIsAPagesFunctionsFailure) {
+  Verdict verdict = classify(wrangler_fixture("pages-deploy-function-startup-error"));
+  ASSERT_TRUE(verdict.primary);
+  EXPECT_EQ(verdict.primary->entry->id, "pages-function-startup-error");
+}
+
+// An "unknown error" while publishing the Function is not the Function's own fault.
+TEST(Classifier, AnUnknownErrorPublishingAFunctionIsNotCalledACodeError) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Deployment failed!\n\n"
+      "  \tFailed to publish your Function. Got error: An unknown error has occurred.\n");
+  ASSERT_TRUE(verdict.primary);
+  EXPECT_NE(verdict.primary->entry->id, "pages-function-startup-error");
+}
+
+TEST(Classifier, AnUnbundledWorkerJsImportIsAConfigFailure) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] _worker.js is not being bundled by Wrangler but it is importing from "
+      "another file.\n\n  This will throw an error if deployed.\n");
+  ASSERT_TRUE(verdict.primary);
+  EXPECT_EQ(verdict.primary->entry->id, "pages-worker-js-unbundled-import");
+}
+
+TEST(Classifier, AnInvalidRoutesJsonIsAConfigFailure) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Invalid _routes.json file found at: dist/_routes.json\n"
+      "  All rules must start with '/'.\n");
+  ASSERT_TRUE(verdict.primary);
+  EXPECT_EQ(verdict.primary->entry->id, "pages-routes-json-invalid");
+}
+
+TEST(Classifier, PagesAccountCodesAreNamed) {
+  struct Case {
+    const char* line;
+    const char* id;
+  };
+  for (const Case& c : {
+           Case{"  Your user email must been verified [code: 8000077]",
+                "account-email-unverified-code"},
+           Case{"  Your Cloudflare account has been blocked. Contact abusereply@cloudflare.com. "
+                "[code: 8000036]",
+                "pages-account-blocked"},
+           Case{"  A project with this name already exists. Choose a different project name. "
+                "[code: 8000002]",
+                "pages-project-name-taken"},
+       }) {
+    Verdict verdict = classify(
+        "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/abc/pages/projects) "
+        "failed.\n\n" +
+        std::string(c.line) + "\n");
+    ASSERT_TRUE(verdict.primary) << c.line;
+    EXPECT_EQ(verdict.primary->entry->id, c.id) << c.line;
+  }
+}
+
 struct RecordedCase {
   const char* fixture;
   const char* failure_class;  // "ok" for success
@@ -539,7 +606,15 @@ INSTANTIATE_TEST_SUITE_P(
                       RecordedCase{"deploy-ok", "ok", std::nullopt},
                       RecordedCase{"deploy-upload-7403", "authorization", 7403},
                       RecordedCase{"deploy-upload-10000", "authentication", 10000},
-                      RecordedCase{"deploy-upload-500-then-ok", "ok", std::nullopt}),
+                      RecordedCase{"deploy-upload-500-then-ok", "ok", std::nullopt},
+                      RecordedCase{"versions-upload-ok", "ok", std::nullopt},
+                      RecordedCase{"versions-upload-7403", "authorization", 7403},
+                      RecordedCase{"pages-deploy-ok", "ok", std::nullopt},
+                      RecordedCase{"pages-deploy-project-not-found", "not_found", 8000007},
+                      RecordedCase{"pages-deploy-7403", "authorization", 7403},
+                      RecordedCase{"pages-deploy-upload-500-then-ok", "ok", std::nullopt},
+                      RecordedCase{"pages-deploy-upload-500", "transient", 8000000},
+                      RecordedCase{"pages-deploy-function-startup-error", "config", std::nullopt}),
     [](const ::testing::TestParamInfo<RecordedCase>& param_info) {
       // "d1-apply-7403" -> "D1Apply7403": test names carry no underscores.
       std::string name;

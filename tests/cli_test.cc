@@ -115,10 +115,35 @@ TEST(Cli, AnUnknownOptionIsNamedAsUnknown) {
   }
 }
 
+TEST(Cli, PagesNamesASiteDirectoryThatIsNotThere) {
+  CommandResult result = run_cfdeploy({"pages", "/nonexistent/dist", "--project-name", "site"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("the site directory '/nonexistent/dist' is not a directory"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(Cli, PagesNeedsAProjectName) {
+  CommandResult missing = run_cfdeploy({"pages", "."});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--project-name is required"), std::string::npos) << missing.err;
+  CommandResult blank = run_cfdeploy({"pages", ".", "--project-name", " "});
+  EXPECT_EQ(blank.exit_code, 2);
+  EXPECT_NE(blank.err.find("the project name is empty"), std::string::npos) << blank.err;
+}
+
+// Wrangler's own options after -- are passed on; before it they are cfdeploy's.
+TEST(Cli, PagesPointsWranglersOptionsAfterTheSeparator) {
+  CommandResult result = run_cfdeploy({"pages", ".", "--project-name", "site", "--skip-caching"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("wrangler's own options go after --"), std::string::npos) << result.err;
+}
+
 TEST(Cli, HelpExitsZero) {
   CommandResult result = run_cfdeploy({"--help"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.out.find("explain"), std::string::npos);
+  EXPECT_NE(result.out.find("pages"), std::string::npos);
 }
 
 TEST(Cli, VersionNamesTheVersionAndCommit) {

@@ -146,5 +146,18 @@ TEST(FixLinks, AnEntryWithCandidatePermissionsIsNarrowedByTheStep) {
             R"([{"key":"workers_scripts","type":"edit"}])");
 }
 
+// The catalogue's Pages 7403 entry on a `pages deploy` step: the form opens with Pages Edit.
+TEST(FixLinks, APagesPermissionFailureLinksATokenWithPagesEdit) {
+  const CatalogueEntry* entry = nullptr;
+  for (const CatalogueEntry& candidate : builtin_catalogue().entries()) {
+    entry = candidate.id == "pages-permission-denied" ? &candidate : entry;
+  }
+  ASSERT_NE(entry, nullptr);
+  std::vector<Fix> fixes = credential_fixes(*entry, "wrangler pages deploy dist", {});
+  ASSERT_EQ(fixes.size(), 1u);
+  EXPECT_EQ(percent_decode(query_value(fixes[0].url, "permissionGroupKeys")),
+            R"([{"key":"page","type":"edit"}])");
+}
+
 }  // namespace
 }  // namespace cfdeploy

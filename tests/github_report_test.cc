@@ -152,10 +152,33 @@ TEST(GithubReport, WritesOutputsTheRunnerCanReadAndASummary) {
   EXPECT_EQ(values["attempts"], "1");
   EXPECT_EQ(values["exit-code"], "1");
   EXPECT_EQ(values["deployment-url"], "");
+  EXPECT_EQ(values["version-id"], "");
+  EXPECT_EQ(values["pages-deployment-id"], "");
   EXPECT_EQ(values["report"], "/tmp/report.json");
   EXPECT_NE(testing::read_whole_file(summary_path).find("| authorization | 7403 |"),
             std::string::npos);
   EXPECT_EQ(out.str().rfind("::error title=cfdeploy%3A authorization error (code 7403)::", 0), 0u);
+}
+
+// wrangler-action's output names, so a workflow that read them keeps working.
+TEST(GithubReport, APagesDeploymentWritesWranglerActionsPagesOutputs) {
+  TempDir dir;
+  std::string output_path = (dir.path / "output").string();
+  std::ostringstream out;
+  GithubReporter reporter(out, output_path, (dir.path / "summary").string(), counting_bytes);
+  Verdict verdict;
+  verdict.ok = true;
+  SummaryInput summary{"wrangler pages deploy site", &verdict, 1, {}, 0, "", "4.86.0", "", {}, {}};
+  StepOutputs outputs = outputs_for(verdict);
+  outputs.deployment_url = "https://aaaa.site.pages.dev";
+  outputs.pages = {"aaaa", "https://feature-x.site.pages.dev", "preview"};
+  reporter.report(summary, outputs, {});
+  std::map<std::string, std::string> values =
+      parse_output_file(testing::read_whole_file(output_path));
+  EXPECT_EQ(values["deployment-url"], "https://aaaa.site.pages.dev");
+  EXPECT_EQ(values["pages-deployment-id"], "aaaa");
+  EXPECT_EQ(values["pages-deployment-alias-url"], "https://feature-x.site.pages.dev");
+  EXPECT_EQ(values["pages-environment"], "preview");
 }
 
 TEST(GithubReport, MissingRunnerFilesAreNotAFailure) {

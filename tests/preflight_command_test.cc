@@ -301,6 +301,46 @@ TEST(PreflightCommand, ChecksOnlyTheDatabasesAskedFor) {
   EXPECT_NE(result.out.find("Use one of: lab-db"), std::string::npos);
 }
 
+// --for pages asks only about the token, the account and the project: no D1, no Workers.
+TEST(PreflightCommand, ForPagesNamesTheAccountsProjectsWhenTheProjectIsMissing) {
+  Project project;
+  testing::FakeCloudflare fake(
+      scenario({rule("GET", "/accounts/*/pages/projects/lab-site", 404,
+                     refused(8000007,
+                             "Project not found. The specified project name does not match any "
+                             "of your existing projects.")),
+                rule("GET", "/accounts/*/pages/projects", 200,
+                     ok(ordered_json::array({{{"name", "lab-site-v2"}}, {{"name", "blog"}}})))}));
+  fake.start();
+  CommandResult result =
+      preflight(fake.base_url(), project,
+                {{"--for", "pages", "--project-name", "lab-site", "--format", "json"}, {}});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  json report = json::parse(result.out);
+  const json& last = report["checks"].back();
+  EXPECT_EQ(last["id"], "pages-project");
+  EXPECT_EQ(last["status"], "fail");
+  EXPECT_NE(last["detail"].get<std::string>().find("'lab-site-v2', 'blog'"), std::string::npos)
+      << last.dump();
+  for (const testing::RecordedRequest& request : fake.requests()) {
+    EXPECT_EQ(request.path.find("/d1/"), std::string::npos) << request.path;
+    EXPECT_EQ(request.path.find("/workers/"), std::string::npos) << request.path;
+  }
+}
+
+TEST(PreflightCommand, ForPagesPassesForAnExistingProject) {
+  Project project;
+  testing::FakeCloudflare fake(
+      scenario({rule("GET", "/accounts/*/pages/projects/lab-site", 200,
+                     ok({{"name", "lab-site"}, {"production_branch", "main"}})),
+                rule("GET", "/accounts/*/pages/projects", 200, ok(ordered_json::array()))}));
+  fake.start();
+  CommandResult result =
+      preflight(fake.base_url(), project, {{"--for", "pages", "--project-name", "lab-site"}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("Pages project 'lab-site' exists"), std::string::npos) << result.out;
+}
+
 TEST(PreflightCommand, HttpsTrustsOnlyTheGivenCa) {
   Project project;
   std::string cert = project.dir() + "/cert.pem";

@@ -38,6 +38,8 @@ TEST(StepReport, JsonHasTheExplainFieldsAndTheAttempts) {
   EXPECT_EQ(report["attempts"][0]["class"], "authorization");
   EXPECT_EQ(report["attempts"][0]["duration_ms"], 1200);
   EXPECT_TRUE(report["deployment_url"].is_null());
+  EXPECT_TRUE(report["version_id"].is_null());
+  EXPECT_TRUE(report["pages"].is_null());
   EXPECT_EQ(report["migrations_applied"], 0);
   EXPECT_EQ(report["command"][1], "deploy");
 }
@@ -90,6 +92,35 @@ TEST(StepReport, SummaryOfASuccessNamesTheDeployment) {
   EXPECT_NE(text.find("deployed to https://w.sub.workers.dev"), std::string::npos);
   EXPECT_NE(text.find("3 migration(s) applied"), std::string::npos);
   EXPECT_EQ(step_report_json(result, {})["outcome"], "success");
+}
+
+TEST(StepReport, APagesDeploymentGivesItsIdAliasAndEnvironment) {
+  StepResult result;
+  result.attempts.resize(1);
+  result.deployment_url = "https://aaaa.site.pages.dev";
+  result.pages = {"aaaa", "https://feature-x.site.pages.dev", "preview"};
+  nlohmann::json report = step_report_json(result, {"wrangler", "pages", "deploy"});
+  EXPECT_EQ(report["pages"]["deployment_id"], "aaaa");
+  EXPECT_EQ(report["pages"]["alias_url"], "https://feature-x.site.pages.dev");
+  EXPECT_EQ(report["pages"]["environment"], "preview");
+  EXPECT_NE(step_summary_text(result).find(
+                "deployed to https://aaaa.site.pages.dev (alias https://feature-x.site.pages.dev)"),
+            std::string::npos)
+      << step_summary_text(result);
+}
+
+TEST(StepReport, AProductionPagesDeploymentHasANullAlias) {
+  StepResult result;
+  result.pages = {"bbbb", "", "production"};
+  nlohmann::json report = step_report_json(result, {});
+  EXPECT_TRUE(report["pages"]["alias_url"].is_null());
+  EXPECT_EQ(report["pages"]["environment"], "production");
+}
+
+TEST(StepReport, AnUploadedVersionGivesItsId) {
+  StepResult result;
+  result.version_id = "11111111-2222-4333-8444-555555555555";
+  EXPECT_EQ(step_report_json(result, {})["version_id"], "11111111-2222-4333-8444-555555555555");
 }
 
 TEST(StepReport, ACancelledStepSaysSo) {

@@ -46,12 +46,34 @@ TEST(WranglerCommand, DeployArguments) {
   EXPECT_EQ(deploy_args("staging", {"--minify"}), (Args{"deploy", "--env", "staging", "--minify"}));
 }
 
+TEST(WranglerCommand, UploadOnlyUploadsAVersion) {
+  EXPECT_EQ(deploy_args("", {}, true), (Args{"versions", "upload"}));
+  EXPECT_EQ(deploy_args("staging", {"--preview-alias", "pr-7"}, true),
+            (Args{"versions", "upload", "--env", "staging", "--preview-alias", "pr-7"}));
+}
+
 TEST(WranglerCommand, MigrateArguments) {
   EXPECT_EQ(migrate_args("DB", MigrateTarget{}, "", {}),
             (Args{"d1", "migrations", "apply", "DB", "--remote"}));
   EXPECT_EQ(migrate_args("DB", MigrateTarget{true, "/tmp/x"}, "prod", {"--verbose"}),
             (Args{"d1", "migrations", "apply", "DB", "--local", "--persist-to", "/tmp/x", "--env",
                   "prod", "--verbose"}));
+}
+
+TEST(WranglerCommand, PagesDeployArgumentsLeaveOutEmptyOptions) {
+  EXPECT_EQ(pages_deploy_args(PagesTarget{"dist", "site", "", "", ""}, {}),
+            (Args{"pages", "deploy", "dist", "--project-name=site"}));
+  EXPECT_EQ(
+      pages_deploy_args(PagesTarget{"dist", "site", "main", "abc123", "Fix the header"},
+                        {"--commit-dirty=true"}),
+      (Args{"pages", "deploy", "dist", "--project-name=site", "--branch=main",
+            "--commit-hash=abc123", "--commit-message=Fix the header", "--commit-dirty=true"}));
+}
+
+// A commit message starting with '-' stays the option's value.
+TEST(WranglerCommand, PagesDeployKeepsAValueStartingWithADashInItsOption) {
+  EXPECT_EQ(pages_deploy_args(PagesTarget{"dist", "site", "", "", "--force push fix"}, {})[4],
+            "--commit-message=--force push fix");
 }
 
 }  // namespace

@@ -70,6 +70,41 @@ TEST(WranglerOutput, TakesAVersionUploadAlias) {
   EXPECT_EQ(output.version_id, "v-2");
 }
 
+TEST(WranglerOutput, TakesAVersionUploadsVersionId) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"version-upload","version":1,"worker_name":"w","version_id":"11111111-2222-4333-8444-555555555555","preview_url":"https://11111111-w.sub.workers.dev"})");
+  EXPECT_EQ(output.version_id, "11111111-2222-4333-8444-555555555555");
+  EXPECT_EQ(output.deployment_url, "https://11111111-w.sub.workers.dev");
+}
+
+TEST(WranglerOutput, TakesADeploysVersionId) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"deploy","version":1,"version_id":"v-1","targets":["https://w.sub.workers.dev"]})");
+  EXPECT_EQ(output.version_id, "v-1");
+}
+
+// The entry wrangler 4.86.0 wrote for `pages deploy site --branch feature-x` against the fake API.
+TEST(WranglerOutput, ReadsAPagesDeploymentsUrlAliasIdAndEnvironment) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"pages-deploy","version":1,"pages_project":"lab-site","deployment_id":"aaaa","url":"https://aaaa.lab-site.pages.dev"})"
+      "\n"
+      R"({"type":"pages-deploy-detailed","version":1,"pages_project":"lab-site","deployment_id":"aaaa","url":"https://aaaa.lab-site.pages.dev","alias":"https://feature-x.lab-site.pages.dev","environment":"preview","production_branch":"main","deployment_trigger":{"metadata":{"commit_hash":"abc"}}})");
+  EXPECT_EQ(output.deployment_url, "https://aaaa.lab-site.pages.dev");
+  EXPECT_EQ(output.pages.deployment_id, "aaaa");
+  EXPECT_EQ(output.pages.alias_url, "https://feature-x.lab-site.pages.dev");
+  EXPECT_EQ(output.pages.environment, "preview");
+  EXPECT_FALSE(output.command_failed);
+}
+
+// A production deployment has no alias: wrangler leaves the member out.
+TEST(WranglerOutput, APagesDeploymentWithoutAnAliasLeavesItEmpty) {
+  WranglerOutput output = parse_wrangler_output(
+      R"({"type":"pages-deploy-detailed","version":1,"deployment_id":"bbbb","url":"https://bbbb.lab-site.pages.dev","environment":"production","alias":7})");
+  EXPECT_EQ(output.pages.alias_url, "");
+  EXPECT_EQ(output.pages.environment, "production");
+  EXPECT_EQ(output.deployment_url, "https://bbbb.lab-site.pages.dev");
+}
+
 TEST(WranglerOutput, SkipsLinesThatAreNotJsonObjects) {
   WranglerOutput output = parse_wrangler_output("not json\n[1,2]\n\n{\"type\":\"other\"}\r\n");
   EXPECT_EQ(output.unreadable_lines, 2u);

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import YAML from 'yaml';
 import { parseCommand, parseKeyValueFile, runAction } from './runner.mjs';
 import {
-  copyAction, copyProject, fixture, isolatedEnv, requireFile, sha256, startFakeApi, tempDir, TOKEN, WRANGLER,
+  copyAction, copyPagesProject, copyProject, fixture, isolatedEnv, requireFile, sha256, startFakeApi, tempDir, TOKEN, WRANGLER,
 } from './support.mjs';
 
 const stepErrors = (run) => run.annotations.filter((a) => a.level === 'error' && a.source === 'step');
@@ -228,6 +228,104 @@ describe('GitHub Deployments', () => {
   });
 });
 
+// `cfdeploy pages site --project-name lab-site` through the action, over real
+// wrangler and the fake API. `github` is the runner's GITHUB_* variables.
+async function pages(t, scenario, { inputs = {}, github = {} } = {}) {
+  requireFile(WRANGLER, 'run script/bootstrap (npm ci in tests/wrangler)');
+  const dir = tempDir(t);
+  const api = await startFakeApi(t, scenario, dir);
+  const run = await runAction({
+    actionDir: copyAction(dir),
+    workspace: dir,
+    tempDir: dir,
+    env: { ...isolatedEnv(dir, api.baseUrl), ...github },
+    inputs: {
+      command: 'pages', directory: 'site', 'project-name': 'lab-site', 'working-directory': copyPagesProject(dir),
+      wrangler: WRANGLER, 'api-token': TOKEN, ...inputs,
+    },
+  });
+  const created = api.requests().find((r) => r.method === 'POST' && r.path.endsWith('/pages/projects/lab-site/deployments'));
+  const branch = created?.body.match(/--part name="branch"[^\n]*\n([^\n]*)\n/)?.[1];
+  return { run, api, branch };
+}
+
+const PULL_REQUEST = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_HEAD_REF: 'feature-x', GITHUB_REF_NAME: '7/merge', GITHUB_REF_TYPE: 'branch' };
+const PUSH = { GITHUB_EVENT_NAME: 'push', GITHUB_HEAD_REF: '', GITHUB_REF_NAME: 'main', GITHUB_REF_TYPE: 'branch' };
+
+describe('Pages over real wrangler', () => {
+  test('a pull request deploys its head branch and gets wrangler-action\'s four Pages outputs', async (t) => {
+    const { run, branch } = await pages(t, 'pages-deploy-ok', { github: PULL_REQUEST });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(branch, 'feature-x');
+    assert.deepEqual(
+      Object.fromEntries(['outcome', 'deployment-url', 'pages-deployment-alias-url', 'pages-deployment-id', 'pages-environment']
+        .map((name) => [name, run.outputs[name]])),
+      {
+        outcome: 'success',
+        'deployment-url': 'https://0f1e2d3c.lab-site.pages.dev',
+        'pages-deployment-alias-url': 'https://feature-x.lab-site.pages.dev',
+        'pages-deployment-id': '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+        'pages-environment': 'preview',
+      },
+    );
+    assert.deepEqual(run.annotations.filter((a) => a.level === 'error'), []);
+    assert.deepEqual(Object.keys(run.steps[1].outputs).sort(), Object.keys(run.outputs).sort());
+  });
+
+  test('a push deploys the pushed branch, and the branch input wins over both', async (t) => {
+    const pushed = await pages(t, 'pages-deploy-ok', { github: PUSH });
+    assert.equal(pushed.run.failed, false, describeRun(pushed.run));
+    assert.equal(pushed.branch, 'main');
+    const chosen = await pages(t, 'pages-deploy-ok', { github: PULL_REQUEST, inputs: { branch: 'staging' } });
+    assert.equal(chosen.branch, 'staging');
+  });
+
+  test('a tag push leaves the branch to wrangler', async (t) => {
+    const { run, branch } = await pages(t, 'pages-deploy-ok', { github: { GITHUB_REF_NAME: 'v1.2.0', GITHUB_REF_TYPE: 'tag' } });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(branch, undefined);
+  });
+
+  test('preflight: true stops a missing project before wrangler, naming the account\'s projects', async (t) => {
+    const { run, api } = await pages(t, 'preflight-pages-missing', { github: PUSH, inputs: { preflight: 'true' } });
+    assert.equal(run.failed, true, describeRun(run));
+    assert.equal(run.steps[1].outputs['failed-check'], 'pages-project', describeRun(run));
+    assert.match(run.log, /'lab-site-v2', 'blog'/);
+    assert.ok(!api.requests().some((r) => r.path.endsWith('/upload-token')), 'wrangler ran');
+  });
+
+  test('a token without Pages Edit fails with one annotation naming Account › Cloudflare Pages › Edit', async (t) => {
+    const { run } = await pages(t, 'pages-deploy-7403', { github: PUSH });
+    assert.equal(run.failed, true);
+    const errors = stepErrors(run);
+    assert.equal(errors.length, 1, describeRun(run));
+    assert.match(errors[0].message, /Account › Cloudflare Pages › Edit/);
+    assert.deepEqual(
+      { 'error-class': run.outputs['error-class'], 'error-code': run.outputs['error-code'], attempts: run.outputs.attempts },
+      { 'error-class': 'authorization', 'error-code': '7403', attempts: '1' },
+    );
+    assert.match(run.summary, /Account › Cloudflare Pages › Edit/);
+    assert.ok(!run.log.includes(TOKEN) && !run.summary.includes(TOKEN), 'the token leaked');
+  });
+});
+
+describe('a version upload over real wrangler', () => {
+  test('upload-only gives the version id and its preview URL, and deploys nothing', async (t) => {
+    requireFile(WRANGLER, 'run script/bootstrap (npm ci in tests/wrangler)');
+    const dir = tempDir(t);
+    const api = await startFakeApi(t, 'versions-upload-ok', dir);
+    const run = await runAction({
+      actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
+      inputs: { command: 'deploy', 'upload-only': 'true', 'working-directory': copyProject(dir), wrangler: WRANGLER, 'api-token': TOKEN },
+    });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['version-id'], '22222222-3333-4444-8555-666666666666');
+    assert.equal(run.outputs['deployment-url'], 'https://22222222-lab-worker.lab-sub.workers.dev');
+    assert.ok(api.requests().some((r) => r.method === 'POST' && r.path.endsWith('/workers/scripts/lab-worker/versions')));
+    assert.ok(!api.requests().some((r) => r.method === 'PUT' || r.path.includes('/deployments')), 'the version was deployed');
+  });
+});
+
 describe('workflow commands in wrangler output', () => {
   test('are passed through as text: no annotation, mask or output comes from them', async (t) => {
     const dir = tempDir(t);
@@ -260,12 +358,22 @@ describe('bad inputs and platforms', () => {
     assert.match(error.message, /'database' input/);
   });
 
+  test('pages without a directory or a project name fails naming the input', async (t) => {
+    for (const [inputs, name] of [[{ 'project-name': 'site' }, 'directory'], [{ directory: 'dist' }, 'project-name']]) {
+      const run = await runOffline(t, { command: 'pages', ...inputs });
+      assert.equal(run.steps[1].outcome, 'failure');
+      const [error] = stepErrors(run);
+      assert.equal(error.properties.title, 'cfdeploy: bad input');
+      assert.match(error.message, new RegExp(`'${name}' input`));
+    }
+  });
+
   test('an unknown command fails naming the command input and the value', async (t) => {
     const run = await runOffline(t, { command: 'bogus' });
     assert.equal(run.steps[1].outcome, 'failure');
     const [error] = stepErrors(run);
     assert.equal(error.properties.title, 'cfdeploy: bad input');
-    assert.match(error.message, /^command must be deploy, migrate, run, preflight or explain, not 'bogus'/);
+    assert.match(error.message, /^command must be deploy, migrate, pages, run, preflight or explain, not 'bogus'/);
   });
 
   test('a binary that does not match SHA256SUMS is refused before it runs', async (t) => {

@@ -101,3 +101,10 @@ export function copyProject(dir) {
   cpSync(fixture('project'), project, { recursive: true });
   return project;
 }
+
+// A scratch copy of the built Pages site the pages-deploy scenarios are written for.
+export function copyPagesProject(dir) {
+  const project = path.join(dir, 'pages-project');
+  cpSync(fixture('pages-project'), project, { recursive: true });
+  return project;
+}

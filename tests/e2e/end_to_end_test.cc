@@ -49,6 +49,14 @@ int closed_port() {
   return ntohs(address.sin_port);
 }
 
+// On a runner (--format github) the token's mask command names it; the runner takes that
+// line and hides the token everywhere else, so only the rest of the output must not hold it.
+std::string without_token_mask(std::string out) {
+  const std::string mask = "::add-mask::" + std::string(k_token) + "\n";
+  size_t at = out.find(mask);
+  return at == std::string::npos ? out : out.erase(at, mask.size());
+}
+
 class EndToEnd : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -72,6 +80,12 @@ protected:
 
   static std::string wrangler() { return source_path("tests/wrangler/node_modules/.bin/wrangler"); }
   fs::path project() const { return m_dir / "project"; }
+
+  // The project becomes a built Pages site in site/, instead of the Worker.
+  void use_pages_project() {
+    fs::remove_all(project());
+    fs::copy(source_path("tests/fixtures/pages-project"), project(), fs::copy_options::recursive);
+  }
 
   void add_broken_migration() {
     fs::copy(source_path("tests/fixtures/project-broken"), project(),
@@ -128,13 +142,8 @@ protected:
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
-    // With --format github the token is registered as a mask, the one place it may appear.
-    std::string out = run.result.out;
-    std::string mask = "::add-mask::" + std::string(k_token) + "\n";
-    for (size_t at = out.find(mask); at != std::string::npos; at = out.find(mask)) {
-      out.erase(at, mask.size());
-    }
-    EXPECT_EQ(out.find(k_token), std::string::npos) << "the token leaked to stdout";
+    EXPECT_EQ(without_token_mask(run.result.out).find(k_token), std::string::npos)
+        << "the token leaked to stdout";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
     EXPECT_EQ(run.report.is_discarded(), !expect_report) << "stderr:\n" << run.result.err;
@@ -168,6 +177,36 @@ void expect_failure(const StepRun& run, const char* failure_class, nlohmann::jso
 
 using MigrateEndToEnd = EndToEnd;
 using DeployEndToEnd = EndToEnd;
+
+class PagesEndToEnd : public EndToEnd {
+protected:
+  void SetUp() override {
+    EndToEnd::SetUp();
+    use_pages_project();
+  }
+
+  StepRun pages(std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"pages",    "site",     "--project-name",
+                                     "lab-site", "--branch", "feature-x"};
+    args.insert(args.end(), more.begin(), more.end());
+    return cfdeploy(args);
+  }
+
+  const testing::RecordedRequest* request_to(const std::string& method,
+                                             const std::string& path_end) {
+    m_requests = m_fake->requests();
+    for (const auto& request : m_requests) {
+      if (request.method == method && request.path.size() >= path_end.size() &&
+          request.path.compare(request.path.size() - path_end.size(), path_end.size(), path_end) ==
+              0) {
+        return &request;
+      }
+    }
+    return nullptr;
+  }
+
+  std::vector<testing::RecordedRequest> m_requests;
+};
 
 TEST_F(MigrateEndToEnd, SucceedsAndCountsTheAppliedMigrations) {
   start_fake("d1-apply-ok");
@@ -386,6 +425,135 @@ TEST_F(DeployEndToEnd, WranglersOwnRetryOfAServerErrorIsASuccess) {
   StepRun run = cfdeploy({"deploy"});
   EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
   EXPECT_EQ(run.report["attempts"].size(), 1u);
+}
+
+// A version with a preview URL and no deployment: what a pull request's preview needs.
+TEST_F(DeployEndToEnd, UploadOnlyReportsTheVersionAndItsPreviewUrl) {
+  start_fake("versions-upload-ok");
+  std::string outputs = (m_dir / "github-output").string();
+  m_extra_env = {"GITHUB_OUTPUT=" + outputs, "GITHUB_STEP_SUMMARY=" + (m_dir / "summary").string()};
+  StepRun run = cfdeploy({"deploy", "--upload-only", "--format", "github"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err << run.result.out;
+  EXPECT_EQ(run.report["command"][1], "versions");
+  EXPECT_EQ(run.report["command"][2], "upload");
+  EXPECT_EQ(run.report["version_id"], "22222222-3333-4444-8555-666666666666");
+  EXPECT_EQ(run.report["deployment_url"], "https://22222222-lab-worker.lab-sub.workers.dev");
+  std::string written = testing::read_whole_file(outputs);
+  EXPECT_NE(written.find("\n22222222-3333-4444-8555-666666666666\n"), std::string::npos) << written;
+  EXPECT_NE(written.find("version-id<<"), std::string::npos) << written;
+  EXPECT_NE(written.find("\nhttps://22222222-lab-worker.lab-sub.workers.dev\n"), std::string::npos);
+  EXPECT_EQ(requests_to("/workers/scripts/lab-worker/versions"), 1u);
+  for (const auto& request : m_fake->requests()) {
+    EXPECT_FALSE(request.method == "PUT" || request.path.find("/deployments") != std::string::npos)
+        << "a version upload deployed: " << request.method << " " << request.path;
+  }
+}
+
+TEST_F(DeployEndToEnd, AnUploadOnlyPermissionErrorMakesOneAttempt) {
+  start_fake("versions-upload-7403");
+  StepRun run = cfdeploy({"deploy", "--upload-only", "--retries", "2"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "workers-permission-denied");
+  EXPECT_TRUE(run.report["version_id"].is_null());
+}
+
+TEST_F(PagesEndToEnd, SucceedsAndWritesWranglerActionsPagesOutputs) {
+  start_fake("pages-deploy-ok");
+  std::string outputs = (m_dir / "github-output").string();
+  m_extra_env = {"GITHUB_OUTPUT=" + outputs, "GITHUB_STEP_SUMMARY=" + (m_dir / "summary").string()};
+  StepRun run =
+      pages({"--format", "github", "--commit-hash", "4a5b6c7d8e9f00112233445566778899aabbccdd",
+             "--commit-message", "-- Add the lab page"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err << run.result.out;
+  EXPECT_EQ(run.report["deployment_url"], "https://0f1e2d3c.lab-site.pages.dev");
+  EXPECT_EQ(run.report["pages"]["deployment_id"], "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+  EXPECT_EQ(run.report["pages"]["alias_url"], "https://feature-x.lab-site.pages.dev");
+  EXPECT_EQ(run.report["pages"]["environment"], "preview");
+  std::string written = testing::read_whole_file(outputs);
+  for (const char* line :
+       {"https://0f1e2d3c.lab-site.pages.dev", "https://feature-x.lab-site.pages.dev",
+        "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "preview"}) {
+    EXPECT_NE(written.find(std::string("\n") + line + "\n"), std::string::npos) << written;
+  }
+  for (const char* name : {"deployment-url<<", "pages-deployment-alias-url<<",
+                           "pages-deployment-id<<", "pages-environment<<"}) {
+    EXPECT_NE(written.find(name), std::string::npos) << written;
+  }
+  // The files went up under the upload token, then the deployment named the branch and commit.
+  EXPECT_EQ(requests_to("/pages/assets/check-missing"), 1u);
+  EXPECT_EQ(requests_to("/pages/assets/upload"), 2u);
+  const testing::RecordedRequest* created =
+      request_to("POST", "/pages/projects/lab-site/deployments");
+  ASSERT_NE(created, nullptr);
+  EXPECT_NE(created->body.find("--part name=\"branch\" content_type=\"\"\nfeature-x\n"),
+            std::string::npos)
+      << created->body;
+  EXPECT_NE(created->body.find("4a5b6c7d8e9f00112233445566778899aabbccdd"), std::string::npos);
+  EXPECT_NE(created->body.find("\n-- Add the lab page\n"), std::string::npos) << created->body;
+}
+
+// Without a terminal wrangler does not offer to create the project; it fails on 8000007.
+TEST_F(PagesEndToEnd, AMissingProjectIsNotFoundAndNotRetried) {
+  start_fake("pages-deploy-project-not-found");
+  StepRun run = pages({"--retries", "2"});
+  expect_failure(run, "not_found", 8000007, 1);
+  EXPECT_EQ(run.report["id"], "pages-project-not-found");
+  EXPECT_EQ(requests_to("/upload-token"), 0u);
+  EXPECT_TRUE(run.report["pages"].is_null());
+}
+
+TEST_F(PagesEndToEnd, ATokenWithoutPagesEditIsTold) {
+  start_fake("pages-deploy-7403");
+  StepRun run = pages({"--retries", "2"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "pages-permission-denied");
+  EXPECT_EQ(requests_to("/upload-token"), 1u);
+  EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA Cloudflare Pages \xE2\x80\xBA Edit"),
+            std::string::npos)
+      << run.result.err;
+  ASSERT_FALSE(run.report["fixes"].empty());
+  EXPECT_NE(run.report["fixes"][0]["url"].get<std::string>().find("%22page%22"), std::string::npos);
+}
+
+TEST_F(PagesEndToEnd, PreflightStopsAMissingProjectAndNamesTheAccountsProjects) {
+  start_fake("preflight-pages-missing");
+  StepRun run = cfdeploy({"pages", "site", "--project-name", "lab-site", "--preflight"},
+                         /*expect_report=*/false);
+  EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_NE(run.result.err.find("Preflight FAILED"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("'lab-site-v2', 'blog'"), std::string::npos) << run.result.err;
+  EXPECT_EQ(run.result.out.find("wrangler 4.86.0"), std::string::npos) << "wrangler ran";
+  EXPECT_EQ(requests_to("/upload-token"), 0u);
+}
+
+// wrangler retries a failed upload batch itself; the step is one successful attempt.
+TEST_F(PagesEndToEnd, WranglersOwnRetryOfAnUploadServerErrorIsASuccess) {
+  start_fake("pages-deploy-upload-500-then-ok");
+  StepRun run = pages();
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["attempts"].size(), 1u);
+  EXPECT_EQ(requests_to("/pages/assets/upload"), 3u);
+  EXPECT_EQ(run.report["pages"]["environment"], "preview");
+}
+
+// wrangler gives up on the upload after its own retries (about 20 s) and exits 0 all the
+// same; the error it printed and its output file fail the step.
+TEST_F(PagesEndToEnd, AnUploadThatKeepsFailingFailsTheStepThoughWranglerExitsZero) {
+  start_fake("pages-deploy-upload-500");
+  StepRun run = pages({"--retries", "0"});
+  expect_failure(run, "transient", 8000000, 1);
+  EXPECT_EQ(run.report["attempts"][0]["exit_status"], 0);
+  EXPECT_EQ(run.report["id"], "pages-unknown-error");
+  EXPECT_EQ(requests_to("/pages/projects/lab-site/deployments"), 0u);
+  EXPECT_GT(requests_to("/pages/assets/upload"), 2u);
+}
+
+TEST_F(PagesEndToEnd, AFunctionThatThrowsAtStartupFailsTheStepOnce) {
+  start_fake("pages-deploy-function-startup-error");
+  StepRun run = pages();
+  expect_failure(run, "config", nullptr, 1);
+  EXPECT_EQ(run.report["id"], "pages-function-startup-error");
+  EXPECT_EQ(requests_to("/history/logs"), 1u);
 }
 
 }  // namespace
