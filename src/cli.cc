@@ -40,6 +40,7 @@ struct CommandFlags {
   RunFlags run;
   WranglerFlags deploy;
   MigrateFlags migrate;
+  RestoreFlags restore;
   PreflightFlags preflight;
   ExplainOptions explain;
   CodesOptions codes;
@@ -75,7 +76,7 @@ void report_explanation_to_github(const Verdict& verdict, const std::string& pat
   GithubReporter reporter = GithubReporter::from_environment(std::cout);
   // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
   reporter.print_quoted(verdict_to_text(verdict, TextStyle{false}), {});
-  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}};
+  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}, nullptr};
   reporter.report(summary, outputs_for(verdict), {});
 }
 
@@ -142,6 +143,8 @@ std::vector<Command> command_table(CommandFlags& flags) {
        [&] { return run_deploy_command(flags.deploy); }, true, true},
       {[&](CLI::App& app) { return add_migrate_command(app, flags.migrate); },
        [&] { return run_migrate_command(flags.migrate); }, true, true},
+      {[&](CLI::App& app) { return add_restore_command(app, flags.restore); },
+       [&] { return run_restore_command(flags.restore); }, true, true},
       {[&](CLI::App& app) { return add_preflight_command(app, flags.preflight); },
        [&] { return run_preflight_command(flags.preflight); }, true, false},
       {[&](CLI::App& app) { return add_explain(app, flags.explain); },

@@ -154,6 +154,7 @@ void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outp
       {"deployment-url", outputs.deployment_url},
       {"migrations-applied", std::to_string(outputs.migrations_applied)},
       {"report", outputs.report_path},
+      {"restore-bookmark", outputs.restore_bookmark},
   });
   SummaryInput with_run = summary;
   with_run.github_run = m_run;

@@ -9,6 +9,7 @@
 #include "duration_text.h"
 #include "markdown.h"
 #include "secrets.h"
+#include "time_travel.h"
 
 namespace cfdeploy {
 namespace {
@@ -122,12 +123,75 @@ void write_error_lines(std::ostream& out, const Verdict& verdict) {
       << escape_html(lines.substr(0, k_max_error_lines_bytes)) << "</pre>\n\n</details>\n\n";
 }
 
+std::string code_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + markdown_code(name);
+  }
+  return text;
+}
+
+void write_restore_commands(std::ostream& out, const std::string& database,
+                            const std::string& bookmark) {
+  out << "- " << markdown_code(wrangler_restore_command(database, bookmark)) << "\n- "
+      << markdown_code(cfdeploy_restore_command(database, bookmark)) << "\n\n";
+}
+
+// A restore: where the database is now, and how to go back.
+void write_restored(std::ostream& out, const TimeTravelFacts& facts) {
+  if (!facts.restored_to.empty()) {
+    out << "Restored " << markdown_code(facts.database) << " to bookmark "
+        << markdown_code(facts.restored_to) << ".\n\n";
+  }
+  if (!facts.previous_bookmark.empty()) {
+    out << "### Undo this restore\n\nThe bookmark before the restore was "
+        << markdown_code(facts.previous_bookmark) << ". To go back to it:\n\n";
+    write_restore_commands(out, facts.database, facts.previous_bookmark);
+  }
+}
+
+// A failed migration run: what it changed before it stopped.
+void write_migrations_outcome(std::ostream& out, const Verdict& verdict) {
+  if (verdict.ok || !verdict.primary || verdict.primary->migration.empty()) {
+    return;
+  }
+  const std::vector<std::string>& applied = verdict.applied_migrations;
+  out << "Applied in this run: " << (applied.empty() ? "none" : code_list(applied))
+      << ". Failed: " << markdown_code(verdict.primary->migration)
+      << "; it and the migrations after it were not applied.\n\n";
+}
+
+// A remote migration: the bookmark taken before it, as the way to undo it.
+void write_undo(std::ostream& out, const SummaryInput& input) {
+  const TimeTravelFacts& facts = *input.time_travel;
+  if (facts.restore) {
+    write_restored(out, facts);
+    return;
+  }
+  bool ok = input.verdict->ok;
+  if (facts.bookmark.empty()) {
+    out << "> [!WARNING]\n> No restore point was recorded: "
+        << markdown_text(facts.bookmark_problem) << "\n\n";
+    return;
+  }
+  out << (ok ? "### Undo this run\n\n" : "### Restore the database\n\n") << "Before this run "
+      << markdown_code(facts.database) << " was at Time Travel bookmark "
+      << markdown_code(facts.bookmark) << " (kept for 30 days). "
+      << (ok ? "To undo the run, restore it:" : "To put it back as it was before this run:")
+      << "\n\n";
+  write_restore_commands(out, facts.database, facts.bookmark);
+}
+
 }  // namespace
 
 std::string job_summary_markdown(const SummaryInput& input) {
   std::ostringstream out;
   write_headline(out, input);
   write_facts(out, input);
+  write_migrations_outcome(out, *input.verdict);
+  if (input.time_travel != nullptr) {
+    write_undo(out, input);
+  }
   if (input.verdict->primary) {
     write_fix(out, *input.verdict->primary);
     const CatalogueEntry& entry = *input.verdict->primary->entry;

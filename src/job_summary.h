@@ -10,6 +10,7 @@
 
 #include "classifier.h"
 #include "fix_links.h"
+#include "step_runner.h"
 
 namespace cfdeploy {
 
@@ -23,6 +24,7 @@ struct SummaryInput {
   std::string wrangler_version;
   std::string retry_note;
   GithubRun github_run;  // the run's pages, for the secret and re-run links; may be empty
+  const TimeTravelFacts* time_travel = nullptr;  // remote migrate and restore only
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.

@@ -12,8 +12,10 @@
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
+#include "restore_output.h"
 #include "step_runner.h"
 #include "step_session.h"
+#include "time_travel.h"
 #include "wrangler_command.h"
 
 namespace cfdeploy {
@@ -149,6 +151,44 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   return session.finish(result, options.argv);
 }
 
+// Before a remote migration: the database's current Time Travel bookmark, so the run can
+// be undone with one restore. Without one the migration still runs, with a warning.
+// nullopt when SIGINT/SIGTERM cut the request short (`signal` says which).
+std::optional<TimeTravelFacts> take_restore_point(const MigrateFlags& flags, Deadline deadline,
+                                                  int& signal) {
+  PreflightGate gate{GateStep::migrate,
+                     flags.wrangler.step.directory,
+                     flags.wrangler.environment,
+                     flags.database,
+                     "",
+                     false};
+  gate.time_limit = time_left(deadline);
+  TimeTravelFacts facts;
+  facts.database = flags.database;
+  Cancellation cancellation;
+  {
+    CancelOnSignal cancel_on_signal(cancellation);
+    Result<StepApiAccess> access = step_api_access(gate, &cancellation);
+    BookmarkAnswer answer = access ? current_bookmark(*access.value().api, access.value().input)
+                                   : BookmarkAnswer{"", access.error().message()};
+    facts.bookmark = answer.bookmark;
+    facts.bookmark_problem = answer.problem;
+  }
+  if ((signal = cancellation.signal()) != 0) {
+    print_note("cancelled by signal " + std::to_string(signal) +
+               " while taking the restore point, so wrangler was not started");
+    return std::nullopt;
+  }
+  if (facts.bookmark.empty()) {
+    print_warning("no restore point was recorded for " + flags.database + ": " +
+                  facts.bookmark_problem + "; the migration runs without one");
+  } else {
+    print_note("restore point: " + flags.database + " is at Time Travel bookmark " +
+               facts.bookmark);
+  }
+  return facts;
+}
+
 int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.wrangler.step);
   if (!flags.local) {
@@ -173,7 +213,58 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
-  return session.finish(session.execute(options), options.argv);
+  std::optional<TimeTravelFacts> restore_point;
+  if (!flags.local && !flags.no_bookmark) {
+    int signal = 0;
+    restore_point = take_restore_point(flags, deadline, signal);
+    if (!restore_point) {
+      return 128 + signal;
+    }
+  }
+  StepResult result = session.execute(
+      options, [&restore_point](StepResult& done) { done.time_travel = restore_point; });
+  return session.finish(result, options.argv);
+}
+
+// Restores the database to a bookmark (or a timestamp's), reading the new and the previous
+// bookmark out of wrangler's output for the report.
+int run_restore(const RestoreFlags& flags, ReportFormat format) {
+  if (flags.bookmark.empty() == flags.timestamp.empty()) {
+    print_error(
+        "restore needs one of --bookmark B (a migration's restore-bookmark) or "
+        "--timestamp T (Unix seconds or RFC 3339, within the last 30 days)");
+    return static_cast<int>(ExitCode::usage);
+  }
+  Deadline deadline = command_deadline(flags.wrangler.step);
+  if (std::optional<int> stop =
+          run_preflight_gate(flags.wrangler, format, GateStep::migrate, flags.database, deadline)) {
+    return *stop;
+  }
+  StepSession session(
+      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  RestoreTarget target{flags.bookmark, flags.timestamp};
+  StepOptions options = step_options(
+      flags.wrangler.step,
+      wrangler_argv(flags.wrangler, restore_args(flags.database, target, flags.wrangler.environment,
+                                                 flags.wrangler.extra)),
+      deadline);
+  RestoreOutput output;
+  options.watch_line = [&output](Stream, std::string_view line) { output.feed_line(line); };
+  StepResult result = session.execute(options, [&](StepResult& done) {
+    done.time_travel = TimeTravelFacts{true, flags.database,       "",
+                                       "",   output.restored_to(), output.previous_bookmark()};
+  });
+  return session.finish(result, options.argv);
+}
+
+// DATABASE of migrate and restore: a name or binding from the configuration.
+CLI::Validator database_check() {
+  return {[](const std::string& name) {
+            return is_blank(name) ? "the database name is empty; give the D1 database's "
+                                    "database_name or binding from the wrangler configuration"
+                                  : "";
+          },
+          "DATABASE"};
 }
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {
@@ -251,20 +342,41 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
       "migrate", "Run `wrangler d1 migrations apply DATABASE --remote` as a supervised step");
   migrate->add_option("database", flags.database, "D1 database name or binding")
       ->required()
-      ->check(CLI::Validator(
-          [](const std::string& name) {
-            return is_blank(name)
-                       ? "the database name is empty; give the D1 database's database_name or "
-                         "binding from the wrangler configuration"
-                       : "";
-          },
-          "DATABASE"));
+      ->check(database_check());
   add_wrangler_flags(*migrate, flags.wrangler);
   migrate->add_flag("--local", flags.local,
                     "Apply to wrangler's local D1 instead of the remote database");
   migrate->add_flag("--check-local", flags.check_local,
                     "First apply to a throwaway local D1 and stop if that fails");
+  migrate->add_flag("--no-bookmark", flags.no_bookmark,
+                    "Take no Time Travel bookmark (restore point) before a remote run");
   return migrate;
+}
+
+CLI::App* add_restore_command(CLI::App& app, RestoreFlags& flags) {
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Run `wrangler d1 time-travel restore DATABASE` as a supervised step");
+  restore->add_option("database", flags.database, "D1 database name or binding")
+      ->required()
+      ->check(database_check());
+  CLI::Option* bookmark =
+      restore
+          ->add_option("--bookmark", flags.bookmark,
+                       "Time Travel bookmark to restore to (a migration's restore-bookmark)")
+          ->check(CLI::Validator(
+              [](const std::string& text) {
+                return is_bookmark(text) ? ""
+                                         : "'" + text +
+                                               "' is not a D1 bookmark: copy it as printed, "
+                                               "letters, digits and '-' only";
+              },
+              "BOOKMARK"));
+  CLI::Option* timestamp = restore->add_option(
+      "--timestamp", flags.timestamp,
+      "Restore to this time instead: Unix seconds or RFC 3339, within the last 30 days");
+  bookmark->excludes(timestamp);
+  add_wrangler_flags(*restore, flags.wrangler);
+  return restore;
 }
 
 int run_run_command(const RunFlags& flags) {
@@ -280,6 +392,11 @@ int run_deploy_command(const WranglerFlags& flags) {
 int run_migrate_command(const MigrateFlags& flags) {
   StepSignals signals;
   return run_migrate(flags, step_report_format(flags.wrangler.step.format));
+}
+
+int run_restore_command(const RestoreFlags& flags) {
+  StepSignals signals;
+  return run_restore(flags, step_report_format(flags.wrangler.step.format));
 }
 
 }  // namespace cfdeploy

@@ -1,4 +1,4 @@
-// The commands that run a step: `run`, `deploy` and `migrate`. Each one
+// The commands that run a step: `run`, `deploy`, `migrate` and `restore`. Each one
 // registers its options with CLI11 and, when chosen, runs the step and turns
 // the result into cfdeploy's exit status.
 #pragma once
@@ -41,17 +41,27 @@ struct MigrateFlags {
   std::string database;
   bool local = false;
   bool check_local = false;
+  bool no_bookmark = false;  // take no Time Travel bookmark before a remote run
 };
 
-/// `run -- CMD ARGS`, `deploy` and `migrate DATABASE`, each registered on `app`
+struct RestoreFlags {
+  WranglerFlags wrangler;
+  std::string database;
+  std::string bookmark;   // --bookmark
+  std::string timestamp;  // --timestamp, when there is no bookmark
+};
+
+/// `run -- CMD ARGS`, `deploy`, `migrate DATABASE` and `restore DATABASE`, each registered on `app`
 /// with its options bound to `flags`; returns the subcommand for the CLI's table.
 CLI::App* add_run_command(CLI::App& app, RunFlags& flags);
 CLI::App* add_deploy_command(CLI::App& app, WranglerFlags& flags);
 CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags);
+CLI::App* add_restore_command(CLI::App& app, RestoreFlags& flags);
 
 /// Runs the step and returns cfdeploy's exit status.
 int run_run_command(const RunFlags& flags);
 int run_deploy_command(const WranglerFlags& flags);
 int run_migrate_command(const MigrateFlags& flags);
+int run_restore_command(const RestoreFlags& flags);
 
 }  // namespace cfdeploy

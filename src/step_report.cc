@@ -7,6 +7,7 @@
 #include "duration_text.h"
 #include "numbered_list.h"
 #include "report.h"
+#include "time_travel.h"
 
 namespace cfdeploy {
 namespace {
@@ -65,6 +66,52 @@ json fixes_json(const StepResult& result, const std::vector<std::string>& comman
   return fixes;
 }
 
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+void add_time_travel(json& report, const TimeTravelFacts& facts) {
+  if (facts.restore) {
+    report["restored_to_bookmark"] = text_or_null(facts.restored_to);
+    report["previous_bookmark"] = text_or_null(facts.previous_bookmark);
+    return;
+  }
+  report["restore_bookmark"] = text_or_null(facts.bookmark);
+  report["restore_bookmark_problem"] = text_or_null(facts.bookmark_problem);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
+// How to undo the step, or why it cannot be undone in one step.
+void write_time_travel(std::ostream& out, const StepResult& result) {
+  const TimeTravelFacts& facts = *result.time_travel;
+  if (!facts.restored_to.empty()) {
+    out << "cfdeploy: restored " << facts.database << " to bookmark " << facts.restored_to << "\n";
+  }
+  if (!facts.previous_bookmark.empty()) {
+    out << "cfdeploy: to undo the restore: "
+        << wrangler_restore_command(facts.database, facts.previous_bookmark) << "\n";
+  }
+  if (!facts.bookmark_problem.empty()) {
+    out << "cfdeploy: no restore point was recorded: " << facts.bookmark_problem << "\n";
+  }
+  if (facts.bookmark.empty()) {
+    return;
+  }
+  if (result.ok()) {
+    out << "cfdeploy: to undo this run: "
+        << wrangler_restore_command(facts.database, facts.bookmark) << "\n";
+    return;
+  }
+  out << "cfdeploy: to put " << facts.database << " back as it was before this run: "
+      << wrangler_restore_command(facts.database, facts.bookmark) << " (or "
+      << cfdeploy_restore_command(facts.database, facts.bookmark) << ")\n";
+}
+
 }  // namespace
 
 std::string step_label(const std::vector<std::string>& argv) {
@@ -94,6 +141,10 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   report["deployment_url"] =
       result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
   report["migrations_applied"] = result.verdict.migrations_applied;
+  report["applied_migrations"] = result.verdict.applied_migrations;
+  if (result.time_travel) {
+    add_time_travel(report, *result.time_travel);
+  }
   report["duration_ms"] = result.duration.count();
   report["fixes"] = fixes_json(result, command, run);
   return report;
@@ -104,6 +155,9 @@ std::string step_summary_text(const StepResult& result) {
   if (result.cancelled_by != 0) {
     out << "cfdeploy: cancelled by signal " << result.cancelled_by << " after "
         << attempts_text(result) << "; exit status " << result.exit_code << "\n";
+    if (result.time_travel) {
+      write_time_travel(out, result);
+    }
     return out.str();
   }
   if (result.ok()) {
@@ -116,6 +170,9 @@ std::string step_summary_text(const StepResult& result) {
       out << "; " << result.verdict.migrations_applied << " migration(s) applied";
     }
     out << "\n";
+    if (result.time_travel) {
+      write_time_travel(out, result);
+    }
     return out.str();
   }
   const Finding& finding = *result.verdict.primary;
@@ -129,6 +186,10 @@ std::string step_summary_text(const StepResult& result) {
   if (!finding.migration.empty()) {
     out << "cfdeploy: migration: " << finding.migration << "\n";
   }
+  if (!result.verdict.applied_migrations.empty()) {
+    out << "cfdeploy: applied before the failure: " << joined(result.verdict.applied_migrations)
+        << "\n";
+  }
   out << "cfdeploy: how to fix it:\n";
   out << numbered_lines(finding.entry->guidance, "  ");
   if (!result.token_check.empty()) {
@@ -136,6 +197,9 @@ std::string step_summary_text(const StepResult& result) {
   }
   if (!result.retry_note.empty()) {
     out << "cfdeploy: " << result.retry_note << "\n";
+  }
+  if (result.time_travel) {
+    write_time_travel(out, result);
   }
   return out.str();
 }

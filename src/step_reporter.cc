@@ -56,9 +56,16 @@ public:
   }
 
   void report_step(const StepResult& result, const std::vector<std::string>& command) override {
-    SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
-                         result.duration,         result.exit_code,  result.deployment_url,
-                         result.wrangler_version, result.retry_note, {}};
+    SummaryInput summary{step_label(command),
+                         &result.verdict,
+                         result.attempts.size(),
+                         result.duration,
+                         result.exit_code,
+                         result.deployment_url,
+                         result.wrangler_version,
+                         result.retry_note,
+                         {},
+                         result.time_travel ? &*result.time_travel : nullptr};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";
@@ -67,6 +74,9 @@ public:
     outputs.exit_code = result.exit_code;
     outputs.deployment_url = result.deployment_url;
     outputs.report_path = m_settings.report_path;
+    if (result.time_travel) {
+      outputs.restore_bookmark = result.time_travel->bookmark;
+    }
     m_github.report(summary, outputs,
                     project_locator(m_settings.directory, m_settings.environment,
                                     env_or_empty("GITHUB_WORKSPACE")));

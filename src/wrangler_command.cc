@@ -82,4 +82,23 @@ std::vector<std::string> migrate_args(const std::string& database, const Migrate
   return args;
 }
 
+std::vector<std::string> migrations_list_args(const std::string& database,
+                                              const std::string& environment) {
+  std::vector<std::string> args = {"d1", "migrations", "list", database, "--remote"};
+  append_environment(args, environment);
+  return args;
+}
+
+std::vector<std::string> restore_args(const std::string& database, const RestoreTarget& target,
+                                      const std::string& environment,
+                                      const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"d1", "time-travel", "restore", database};
+  // One word each, so a value that starts with '-' is not read as an option.
+  args.push_back(target.bookmark.empty() ? "--timestamp=" + target.timestamp
+                                         : "--bookmark=" + target.bookmark);
+  append_environment(args, environment);
+  append(args, extra);
+  return args;
+}
+
 }  // namespace cfdeploy

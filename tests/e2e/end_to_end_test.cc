@@ -35,6 +35,15 @@ struct StepRun {
   nlohmann::json report;
 };
 
+// On a runner the token is masked first: the one place it may appear.
+std::string without_mask_command(std::string out) {
+  const std::string mask = std::string("::add-mask::") + k_token + "\n";
+  for (size_t at = out.find(mask); at != std::string::npos; at = out.find(mask)) {
+    out.erase(at, mask.size());
+  }
+  return out;
+}
+
 // A loopback port with nothing listening on it.
 int closed_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -109,7 +118,35 @@ protected:
     if (m_with_token) {
       env.push_back("CLOUDFLARE_API_TOKEN=" + std::string(k_token));
     }
+    env.insert(env.end(), m_extra_env.begin(), m_extra_env.end());
     return env;
+  }
+
+  // Reports as on a runner, into files the test reads back.
+  void report_as_on_github() {
+    for (const char* file : {"summary.md", "output.txt"}) {
+      std::ofstream(m_dir / file).close();
+    }
+    m_extra_env = {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + (m_dir / "summary.md").string(),
+                   "GITHUB_OUTPUT=" + (m_dir / "output.txt").string()};
+  }
+
+  std::string runner_file(const char* name) const {
+    std::ifstream in(m_dir / name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // Where the first request whose path holds `path_part` came, in the order the fake saw them.
+  size_t first_request_to(const std::string& path_part) const {
+    std::vector<testing::RecordedRequest> seen = m_fake->requests();
+    for (size_t i = 0; i < seen.size(); ++i) {
+      if (seen[i].path.find(path_part) != std::string::npos) {
+        return i;
+      }
+    }
+    return seen.size();
   }
 
   StepRun cfdeploy(std::vector<std::string> args, bool expect_report = true) {
@@ -126,7 +163,8 @@ protected:
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
-    EXPECT_EQ(run.result.out.find(k_token), std::string::npos) << "the token leaked to stdout";
+    EXPECT_EQ(without_mask_command(run.result.out).find(k_token), std::string::npos)
+        << "the token leaked to stdout";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
     EXPECT_EQ(run.report.is_discarded(), !expect_report) << "stderr:\n" << run.result.err;
@@ -145,6 +183,7 @@ protected:
   std::unique_ptr<FakeCloudflare> m_fake;
   std::string m_base_url;
   bool m_with_token = true;
+  std::vector<std::string> m_extra_env;
 };
 
 void expect_failure(const StepRun& run, const char* failure_class, nlohmann::json code,
@@ -159,6 +198,10 @@ void expect_failure(const StepRun& run, const char* failure_class, nlohmann::jso
 
 using MigrateEndToEnd = EndToEnd;
 using DeployEndToEnd = EndToEnd;
+using RestoreEndToEnd = EndToEnd;
+
+constexpr const char* k_bookmark = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
+constexpr const char* k_previous = "00000084-00000010-00004c6d-0a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d";
 
 TEST_F(MigrateEndToEnd, SucceedsAndCountsTheAppliedMigrations) {
   start_fake("d1-apply-ok");
@@ -305,6 +348,114 @@ TEST_F(MigrateEndToEnd, CheckLocalThenAppliesGoodMigrationsRemotely) {
   StepRun run = cfdeploy({"migrate", "lab-db", "--check-local"});
   EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
   EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(MigrateEndToEnd, TakesATimeTravelBookmarkBeforeApplying) {
+  start_fake("d1-apply-bookmark");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["restore_bookmark"], k_bookmark);
+  EXPECT_EQ(requests_to("/time_travel/bookmark"), 1u);
+  EXPECT_LT(first_request_to("/time_travel/bookmark"), first_request_to("/query"))
+      << "the bookmark is taken before wrangler touches the database";
+  EXPECT_NE(runner_file("output.txt").find("restore-bookmark<<"), std::string::npos);
+  EXPECT_NE(runner_file("output.txt").find(std::string("\n") + k_bookmark + "\n"),
+            std::string::npos);
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("### Undo this run"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
+}
+
+TEST_F(MigrateEndToEnd, AFailedThirdMigrationGivesTheRestoreCommand) {
+  add_broken_migration();
+  start_fake("d1-apply-third-fails");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "migration_sql", 7500, 1);
+  EXPECT_EQ(run.report["migration"], "0003_broken.sql");
+  EXPECT_EQ(run.report["applied_migrations"],
+            (nlohmann::json{"0001_create_users.sql", "0002_audit_7403_authentication_error.sql"}));
+  EXPECT_EQ(run.report["restore_bookmark"], k_bookmark);
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("Applied in this run: `0001_create_users.sql`, "
+                         "`0002_audit_7403_authentication_error.sql`. Failed: `0003_broken.sql`"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find(std::string("`cfdeploy restore lab-db --bookmark ") + k_bookmark + "`"),
+            std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, WithoutABookmarkTheMigrationStillRunsAndSaysWhy) {
+  start_fake("d1-apply-ok");  // the fake has no route for the bookmark: 404, code 7000
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_TRUE(run.report["restore_bookmark"].is_null());
+  EXPECT_NE(run.report["restore_bookmark_problem"].get<std::string>().find("404"),
+            std::string::npos);
+  EXPECT_NE(run.result.err.find("warning: no restore point was recorded for lab-db"),
+            std::string::npos)
+      << run.result.err;
+  EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(MigrateEndToEnd, NoBookmarkAsksForNone) {
+  start_fake("d1-apply-bookmark");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--no-bookmark"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(requests_to("/time_travel/"), 0u);
+  EXPECT_FALSE(run.report.contains("restore_bookmark"));
+}
+
+TEST_F(MigrateEndToEnd, ALocalRunAsksForNoBookmark) {
+  start_fake("d1-apply-bookmark");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--local"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(requests_to("/client/v4/"), 0u);
+  EXPECT_FALSE(run.report.contains("restore_bookmark"));
+}
+
+TEST_F(RestoreEndToEnd, RestoresAndGivesTheBookmarkThatUndoesIt) {
+  start_fake("d1-restore-ok");
+  report_as_on_github();
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["restored_to_bookmark"], k_bookmark);
+  EXPECT_EQ(run.report["previous_bookmark"], k_previous);
+  ASSERT_EQ(requests_to("/time_travel/restore"), 1u);
+  for (const auto& request : m_fake->requests()) {
+    if (request.path.find("/time_travel/restore") != std::string::npos) {
+      EXPECT_EQ(request.query, std::string("bookmark=") + k_bookmark);
+    }
+  }
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("### Undo this restore"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_previous + "`"),
+            std::string::npos)
+      << summary;
+}
+
+TEST_F(RestoreEndToEnd, ABookmarkTooOldIsAConfigError) {
+  start_fake("d1-restore-too-old");
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark});
+  expect_failure(run, "config", 7510, 1);
+  EXPECT_EQ(run.report["id"], "d1-time-travel-too-old");
+}
+
+TEST_F(RestoreEndToEnd, A7403IsTheMissingD1EditPermission) {
+  start_fake("d1-restore-7403");
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark, "--retries", "2"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "d1-time-travel-permission-denied");
+  EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"), std::string::npos);
 }
 
 TEST_F(DeployEndToEnd, SucceedsAndReportsTheDeploymentUrl) {
