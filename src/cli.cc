@@ -76,7 +76,8 @@ void report_explanation_to_github(const Verdict& verdict, const std::string& pat
   GithubReporter reporter = GithubReporter::from_environment(std::cout);
   // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
   reporter.print_quoted(verdict_to_text(verdict, TextStyle{false}), {});
-  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}, nullptr};
+  SummaryInput summary{
+      "cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}, nullptr, nullptr};
   reporter.report(summary, outputs_for(verdict), {});
 }
 

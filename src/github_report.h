@@ -38,7 +38,8 @@ struct StepOutputs {
   std::string deployment_url;
   size_t migrations_applied = 0;
   std::string report_path;
-  std::string restore_bookmark;  // the D1 bookmark taken before a remote migration
+  std::string restore_bookmark;    // the D1 bookmark taken before a remote migration
+  std::string pending_migrations;  // migrate: how many were pending; empty when unknown
 };
 
 /// Fills the outputs that follow from the verdict (outcome, class, code, retryable, migrations).

@@ -150,6 +150,26 @@ void write_restored(std::ostream& out, const TimeTravelFacts& facts) {
   }
 }
 
+// The migrations the run found pending, in order, and whether the apply found others.
+void write_plan(std::ostream& out, const MigrationPlanFacts& plan) {
+  out << "### Plan\n\n";
+  if (plan.planned.empty()) {
+    out << "No migrations were pending.\n\n";
+  }
+  for (size_t i = 0; i < plan.planned.size(); ++i) {
+    out << (i + 1) << ". " << markdown_code(plan.planned[i]) << "\n";
+  }
+  if (!plan.planned.empty()) {
+    out << "\n";
+  }
+  if (plan.changed()) {
+    const std::vector<std::string>& found = *plan.at_apply;
+    out << "> [!WARNING]\n> The pending migrations changed between the plan and the apply: "
+           "another job may have migrated the database meanwhile. The apply found "
+        << (found.empty() ? "none" : code_list(found)) << ".\n\n";
+  }
+}
+
 // A failed migration run: what it changed before it stopped.
 void write_migrations_outcome(std::ostream& out, const Verdict& verdict) {
   if (verdict.ok || !verdict.primary || verdict.primary->migration.empty()) {
@@ -187,6 +207,9 @@ void write_undo(std::ostream& out, const SummaryInput& input) {
 std::string job_summary_markdown(const SummaryInput& input) {
   std::ostringstream out;
   write_headline(out, input);
+  if (input.plan != nullptr) {
+    write_plan(out, *input.plan);
+  }
   write_facts(out, input);
   write_migrations_outcome(out, *input.verdict);
   if (input.time_travel != nullptr) {

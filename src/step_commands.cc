@@ -9,6 +9,7 @@
 #include "blank_text.h"
 #include "diagnostics.h"
 #include "environment.h"
+#include "migration_plan.h"
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
@@ -189,6 +190,48 @@ std::optional<TimeTravelFacts> take_restore_point(const MigrateFlags& flags, Dea
   return facts;
 }
 
+// `d1 migrations list`: what an apply would run now, as a supervised step of its own.
+StepResult run_plan_step(const MigrateFlags& flags, StepSession& session, Deadline deadline,
+                         std::vector<std::string>& argv) {
+  StepOptions options = step_options(
+      flags.wrangler.step,
+      wrangler_argv(flags.wrangler,
+                    migrations_list_args(flags.database, flags.local, flags.wrangler.environment)),
+      deadline);
+  if (flags.local) {
+    options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
+  }
+  PendingMigrations pending;
+  options.watch_line = [&pending](Stream, std::string_view line) { pending.feed_line(line); };
+  argv = options.argv;
+  StepResult result = session.execute(options, [&pending](StepResult& done) {
+    if (pending.listed()) {
+      done.plan = MigrationPlanFacts{pending.names(), true, std::nullopt};
+    }
+  });
+  if (result.ok() && !result.plan) {
+    print_warning("wrangler printed no list of pending migrations that cfdeploy could read");
+  }
+  return result;
+}
+
+// The plan the report shows: the plan step's, with what the apply announced; else what
+// the apply announced.
+std::optional<MigrationPlanFacts> plan_facts(const std::optional<MigrationPlanFacts>& planned,
+                                             const PendingMigrations& announced) {
+  if (planned) {
+    MigrationPlanFacts facts = *planned;
+    if (announced.listed()) {
+      facts.at_apply = announced.names();
+    }
+    return facts;
+  }
+  if (announced.listed()) {
+    return MigrationPlanFacts{announced.names(), false, std::nullopt};
+  }
+  return std::nullopt;
+}
+
 int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.wrangler.step);
   if (!flags.local) {
@@ -199,6 +242,15 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   }
   StepSession session(
       session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  std::optional<MigrationPlanFacts> planned;
+  if (flags.plan || flags.plan_first) {
+    std::vector<std::string> argv;
+    StepResult plan = run_plan_step(flags, session, deadline, argv);
+    if (flags.plan || !plan.ok()) {
+      return session.finish(plan, argv);
+    }
+    planned = plan.plan;
+  }
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;
@@ -213,6 +265,8 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
+  PendingMigrations announced;
+  options.watch_line = [&announced](Stream, std::string_view line) { announced.feed_line(line); };
   std::optional<TimeTravelFacts> restore_point;
   if (!flags.local && !flags.no_bookmark) {
     int signal = 0;
@@ -221,8 +275,16 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
       return 128 + signal;
     }
   }
-  StepResult result = session.execute(
-      options, [&restore_point](StepResult& done) { done.time_travel = restore_point; });
+  StepResult result = session.execute(options, [&](StepResult& done) {
+    done.time_travel = restore_point;
+    done.plan = plan_facts(planned, announced);
+  });
+  if (result.plan && result.plan->changed()) {
+    print_warning(
+        "the pending migrations changed between the plan and the apply: another job "
+        "may have migrated " +
+        flags.database + " meanwhile");
+  }
   return session.finish(result, options.argv);
 }
 
@@ -350,6 +412,13 @@ CLI::App* add_migrate_command(CLI::App& app, MigrateFlags& flags) {
                     "First apply to a throwaway local D1 and stop if that fails");
   migrate->add_flag("--no-bookmark", flags.no_bookmark,
                     "Take no Time Travel bookmark (restore point) before a remote run");
+  CLI::Option* plan = migrate->add_flag(
+      "--plan", flags.plan, "Only list the pending migrations (wrangler d1 migrations list)");
+  migrate
+      ->add_flag("--plan-first", flags.plan_first,
+                 "List the pending migrations as a step of its own first, and say if the apply "
+                 "found others")
+      ->excludes(plan);
   return migrate;
 }
 

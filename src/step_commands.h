@@ -42,6 +42,8 @@ struct MigrateFlags {
   bool local = false;
   bool check_local = false;
   bool no_bookmark = false;  // take no Time Travel bookmark before a remote run
+  bool plan = false;         // only list the pending migrations
+  bool plan_first = false;   // list them as a step of its own before applying
 };
 
 struct RestoreFlags {

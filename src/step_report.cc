@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "duration_text.h"
+#include "migration_plan.h"
 #include "numbered_list.h"
 #include "report.h"
 #include "time_travel.h"
@@ -86,6 +87,20 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
+// What was pending, first, so a reader sees what the run meant to apply.
+void write_plan(std::ostream& out, const StepResult& result) {
+  if (!result.plan) {
+    return;
+  }
+  const MigrationPlanFacts& plan = *result.plan;
+  out << "cfdeploy: plan: " << pending_text(plan.planned) << "\n";
+  if (plan.changed()) {
+    out << "cfdeploy: the pending migrations changed between the plan and the apply (another job "
+           "may have migrated the database meanwhile); the apply found "
+        << pending_text(*plan.at_apply) << "\n";
+  }
+}
+
 // How to undo the step, or why it cannot be undone in one step.
 void write_time_travel(std::ostream& out, const StepResult& result) {
   const TimeTravelFacts& facts = *result.time_travel;
@@ -145,6 +160,13 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   if (result.time_travel) {
     add_time_travel(report, *result.time_travel);
   }
+  if (result.plan) {
+    report["pending_migrations"] = result.plan->planned;
+    if (result.plan->at_apply) {
+      report["pending_at_apply"] = *result.plan->at_apply;
+      report["plan_changed"] = result.plan->changed();
+    }
+  }
   report["duration_ms"] = result.duration.count();
   report["fixes"] = fixes_json(result, command, run);
   return report;
@@ -152,6 +174,7 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
 
 std::string step_summary_text(const StepResult& result) {
   std::ostringstream out;
+  write_plan(out, result);
   if (result.cancelled_by != 0) {
     out << "cfdeploy: cancelled by signal " << result.cancelled_by << " after "
         << attempts_text(result) << "; exit status " << result.exit_code << "\n";

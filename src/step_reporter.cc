@@ -65,7 +65,8 @@ public:
                          result.wrangler_version,
                          result.retry_note,
                          {},
-                         result.time_travel ? &*result.time_travel : nullptr};
+                         result.time_travel ? &*result.time_travel : nullptr,
+                         result.plan ? &*result.plan : nullptr};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";
@@ -76,6 +77,9 @@ public:
     outputs.report_path = m_settings.report_path;
     if (result.time_travel) {
       outputs.restore_bookmark = result.time_travel->bookmark;
+    }
+    if (result.plan) {
+      outputs.pending_migrations = std::to_string(result.plan->planned.size());
     }
     m_github.report(summary, outputs,
                     project_locator(m_settings.directory, m_settings.environment,

@@ -55,6 +55,17 @@ struct TimeTravelFacts {
   std::string previous_bookmark;  // restore: the bookmark before it, which undoes it
 };
 
+/// The migrations a migrate run found pending, in order: from its plan step (`d1 migrations
+/// list`), else as the apply announced them; and after a plan step, what the apply found.
+struct MigrationPlanFacts {
+  std::vector<std::string> planned;
+  bool plan_step = false;
+  std::optional<std::vector<std::string>> at_apply;
+
+  /// Another job migrated between the plan and the apply.
+  bool changed() const { return at_apply && *at_apply != planned; }
+};
+
 struct StepResult {
   Verdict verdict;  // of the last attempt
   std::vector<AttemptRecord> attempts;
@@ -66,6 +77,7 @@ struct StepResult {
   std::string token_check;                     // after a 10000: what verifying the token found
   std::string retry_note;                      // why the last failure was, or was not, retried
   std::optional<TimeTravelFacts> time_travel;  // remote migrate and restore only
+  std::optional<MigrationPlanFacts> plan;      // migrate, when wrangler listed what is pending
   std::chrono::milliseconds duration{0};
 
   bool ok() const { return exit_code == 0; }

@@ -23,10 +23,9 @@ std::string answer_problem(const ApiRequest& request) {
 // The gate reads no account from anywhere: wrangler then uses the token's only account.
 Lookup account_id(CloudflareApi& api, const PreflightInput& input) {
   if (!input.account.id.empty()) {
-    return is_account_id(input.account.id)
-               ? Lookup{input.account.id, ""}
-               : failed("the account id from " + input.account.origin +
-                        " is not 32 hexadecimal characters");
+    return is_account_id(input.account.id) ? Lookup{input.account.id, ""}
+                                           : failed("the account id from " + input.account.origin +
+                                                    " is not 32 hexadecimal characters");
   }
   ApiRequest accounts = send_api_request(api, "GET", "/accounts?per_page=50");
   const nlohmann::json& list = accounts.response.result;
@@ -48,7 +47,8 @@ Lookup database_id(CloudflareApi& api, const std::string& account, const D1Datab
     return Lookup{db.database_id.value, ""};
   }
   if (db.database_name.value.empty()) {
-    return failed("the D1 entry '" + db.label() + "' has neither a database_id nor a database_name");
+    return failed("the D1 entry '" + db.label() +
+                  "' has neither a database_id nor a database_name");
   }
   ApiRequest found = send_api_request(
       api, "GET",
@@ -89,9 +89,8 @@ std::string input_problem(const PreflightInput& input) {
 bool is_bookmark(std::string_view text) {
   constexpr size_t k_max_bookmark = 200;
   return !text.empty() && text.size() <= k_max_bookmark &&
-         std::all_of(text.begin(), text.end(), [](unsigned char c) {
-           return std::isalnum(c) != 0 || c == '-' || c == '_';
-         });
+         std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '_'; });
 }
 
 BookmarkAnswer current_bookmark(CloudflareApi& api, const PreflightInput& input) {
@@ -106,9 +105,9 @@ BookmarkAnswer current_bookmark(CloudflareApi& api, const PreflightInput& input)
   if (database.value.empty()) {
     return BookmarkAnswer{"", database.problem};
   }
-  ApiRequest answer = send_api_request(api, "GET",
-                                       "/accounts/" + account.value + "/d1/database/" +
-                                           database.value + "/time_travel/bookmark");
+  ApiRequest answer = send_api_request(
+      api, "GET",
+      "/accounts/" + account.value + "/d1/database/" + database.value + "/time_travel/bookmark");
   if (!answer.response.ok()) {
     return BookmarkAnswer{"", answer_problem(answer)};
   }

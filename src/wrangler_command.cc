@@ -82,9 +82,10 @@ std::vector<std::string> migrate_args(const std::string& database, const Migrate
   return args;
 }
 
-std::vector<std::string> migrations_list_args(const std::string& database,
+std::vector<std::string> migrations_list_args(const std::string& database, bool local,
                                               const std::string& environment) {
-  std::vector<std::string> args = {"d1", "migrations", "list", database, "--remote"};
+  std::vector<std::string> args = {"d1", "migrations", "list", database,
+                                   local ? "--local" : "--remote"};
   append_environment(args, environment);
   return args;
 }

@@ -41,8 +41,8 @@ std::vector<std::string> migrate_args(const std::string& database, const Migrate
                                       const std::string& environment,
                                       const std::vector<std::string>& extra);
 
-/// `d1 migrations list DATABASE --remote [--env E]`: the migrations apply would run.
-std::vector<std::string> migrations_list_args(const std::string& database,
+/// `d1 migrations list DATABASE --remote|--local [--env E]`: the migrations apply would run.
+std::vector<std::string> migrations_list_args(const std::string& database, bool local,
                                               const std::string& environment);
 
 /// Where a restore goes: a bookmark, or the bookmark D1 finds for a timestamp.

@@ -298,5 +298,20 @@ TEST(JobSummary, ARestoreGivesTheBookmarkThatUndoesIt) {
   EXPECT_NE(markdown.find("`wrangler d1 time-travel restore lab-db --bookmark=b-1`"),
             std::string::npos);
 }
+
+TEST(JobSummary, ThePlanIsTheFirstSectionAndAChangeIsAWarning) {
+  Verdict verdict;
+  MigrationPlanFacts plan{
+      {"0001_a.sql", "0002_b.sql"}, true, std::vector<std::string>{"0002_b.sql"}};
+  SummaryInput input = input_for(verdict);
+  input.plan = &plan;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_LT(markdown.find("### Plan\n\n1. `0001_a.sql`\n2. `0002_b.sql`\n"),
+            markdown.find("| Class"))
+      << markdown;
+  EXPECT_NE(markdown.find("The pending migrations changed between the plan and the apply"),
+            std::string::npos);
+  EXPECT_NE(markdown.find("The apply found `0002_b.sql`."), std::string::npos);
+}
 }  // namespace
 }  // namespace cfdeploy

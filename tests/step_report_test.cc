@@ -128,5 +128,17 @@ TEST(StepReport, ARestoreReportsTheNewAndPreviousBookmark) {
                 "to undo the restore: wrangler d1 time-travel restore lab-db --bookmark=b-1"),
             std::string::npos);
 }
+
+TEST(StepReport, APlanThatChangedIsReportedPlainly) {
+  StepResult result;
+  result.plan = MigrationPlanFacts{{"0001_a.sql"}, true, std::vector<std::string>{}};
+  nlohmann::json report = step_report_json(result, {"wrangler"});
+  EXPECT_EQ(report["pending_migrations"], nlohmann::json{"0001_a.sql"});
+  EXPECT_EQ(report["pending_at_apply"], nlohmann::json::array());
+  EXPECT_EQ(report["plan_changed"], true);
+  std::string text = step_summary_text(result);
+  EXPECT_EQ(text.rfind("cfdeploy: plan: 1 pending: 0001_a.sql\n", 0), 0u) << text;
+  EXPECT_NE(text.find("changed between the plan and the apply"), std::string::npos);
+}
 }  // namespace
 }  // namespace cfdeploy

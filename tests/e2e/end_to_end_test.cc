@@ -422,6 +422,58 @@ TEST_F(MigrateEndToEnd, ALocalRunAsksForNoBookmark) {
   EXPECT_FALSE(run.report.contains("restore_bookmark"));
 }
 
+TEST_F(MigrateEndToEnd, PlanWithNothingPendingExitsZeroAndAppliesNothing) {
+  start_fake("d1-list-none");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"], nlohmann::json::array());
+  EXPECT_NE(run.report["command"].dump().find("\"list\""), std::string::npos);
+  EXPECT_EQ(requests_to("/time_travel/"), 0u);
+  EXPECT_NE(runner_file("output.txt").find("pending-migrations<<"), std::string::npos);
+  EXPECT_NE(runner_file("summary.md").find("No migrations were pending."), std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, PlanListsTwoPendingMigrationsInOrder) {
+  start_fake("d1-list-two");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"],
+            (nlohmann::json{"0001_create_users.sql", "0002_audit_7403_authentication_error.sql"}));
+  EXPECT_EQ(requests_to("/query"), 2u) << "the plan reads the migrations table only";
+  std::string outputs = runner_file("output.txt");
+  size_t at = outputs.find("pending-migrations<<");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(outputs.substr(outputs.find('\n', at) + 1, 2), "2\n");
+  EXPECT_NE(runner_file("summary.md")
+                .find("1. `0001_create_users.sql`\n"
+                      "2. `0002_audit_7403_authentication_error.sql`"),
+            std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, AnApplyShowsItsPlanFirst) {
+  start_fake("d1-apply-bookmark");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"].size(), 2u);
+  std::string summary = runner_file("summary.md");
+  EXPECT_LT(summary.find("### Plan"), summary.find("| Class |")) << summary;
+}
+
+TEST_F(MigrateEndToEnd, PlanFirstSaysWhenAnotherJobMigratedMeanwhile) {
+  start_fake("d1-plan-changed");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan-first", "--no-bookmark"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"].size(), 2u);
+  EXPECT_EQ(run.report["pending_at_apply"],
+            nlohmann::json{"0002_audit_7403_authentication_error.sql"});
+  EXPECT_EQ(run.report["plan_changed"], true);
+  EXPECT_NE(run.result.err.find("changed between the plan and the apply"), std::string::npos)
+      << run.result.err;
+}
+
 TEST_F(RestoreEndToEnd, RestoresAndGivesTheBookmarkThatUndoesIt) {
   start_fake("d1-restore-ok");
   report_as_on_github();
