@@ -171,6 +171,17 @@ describe('migrations over real wrangler', () => {
   });
 });
 
+describe('plan', () => {
+  test('lists the pending migrations, applies nothing and gives their count', async (t) => {
+    const { run, api } = await migrate(t, 'd1-list-two', { plan: 'true' });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['pending-migrations'], '2');
+    assert.equal(run.outputs['migrations-applied'], '0');
+    assert.equal(api.requests().filter((request) => request.path.endsWith('/query')).length, 2);
+    assert.match(run.summary, /### Plan/);
+  });
+});
+
 describe('command: restore', () => {
   test('restores to the bookmark and gives the one that undoes it', async (t) => {
     const { run, api } = await migrate(t, 'd1-restore-ok', { command: 'restore', bookmark: BOOKMARK });
