@@ -137,6 +137,21 @@ void write_restore_commands(std::ostream& out, const std::string& database,
       << markdown_code(cfdeploy_restore_command(database, bookmark)) << "\n\n";
 }
 
+// The restore from this workflow, for one that takes a restore-bookmark input as the
+// example db-migrate.yml does.
+void write_dispatch_link(std::ostream& out, const GithubRun& run, const TimeTravelFacts& facts) {
+  std::optional<std::string> page = workflow_page_url(run);
+  if (!page) {
+    return;
+  }
+  out << "If this workflow has a `restore-bookmark` input (as the example `db-migrate.yml` "
+         "does), run it with the bookmark: "
+      << markdown_link("Run workflow", *page) << ", or "
+      << markdown_code("gh workflow run " + *workflow_file(run) + " -f database=" + facts.database +
+                       " -f restore-bookmark=" + facts.bookmark)
+      << "\n\n";
+}
+
 // A restore: where the database is now, and how to go back.
 void write_restored(std::ostream& out, const TimeTravelFacts& facts) {
   if (!facts.restored_to.empty()) {
@@ -200,6 +215,7 @@ void write_undo(std::ostream& out, const SummaryInput& input) {
       << (ok ? "To undo the run, restore it:" : "To put it back as it was before this run:")
       << "\n\n";
   write_restore_commands(out, facts.database, facts.bookmark);
+  write_dispatch_link(out, input.github_run, facts);
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ std::string_view first_cell(std::string_view line) {
   }
   std::string_view rest = line.substr(bar + k_table_bar.size());
   size_t end = find_bar(rest);
-  return end == std::string_view::npos ? std::string_view{} : trim_right(trim_left(rest.substr(0, end)));
+  return end == std::string_view::npos ? std::string_view{}
+                                       : trim_right(trim_left(rest.substr(0, end)));
 }
 
 }  // namespace

@@ -313,5 +313,24 @@ TEST(JobSummary, ThePlanIsTheFirstSectionAndAChangeIsAWarning) {
             std::string::npos);
   EXPECT_NE(markdown.find("The apply found `0002_b.sql`."), std::string::npos);
 }
+
+TEST(JobSummary, TheUndoSectionLinksToTheWorkflowToRunTheRestore) {
+  Verdict verdict;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  input.github_run = {"https://github.com", "acme/notes", "7",
+                      "acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("(https://github.com/acme/notes/actions/workflows/db-migrate.yml)"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("`gh workflow run db-migrate.yml -f database=lab-db -f "
+                          "restore-bookmark=b-1`"),
+            std::string::npos)
+      << markdown;
+}
 }  // namespace
 }  // namespace cfdeploy

@@ -22,8 +22,9 @@ PendingMigrations read_lines(const std::string& text) {
 TEST(PendingMigrations, ReadsTheTableAnApplyAnnouncesAndNotItsStatusTable) {
   PendingMigrations pending = read_lines(testing::wrangler_fixture("d1-apply-ok"));
   EXPECT_TRUE(pending.listed());
-  EXPECT_EQ(pending.names(), (std::vector<std::string>{"0001_create_users.sql",
-                                                       "0002_audit_7403_authentication_error.sql"}));
+  EXPECT_EQ(pending.names(),
+            (std::vector<std::string>{"0001_create_users.sql",
+                                      "0002_audit_7403_authentication_error.sql"}));
 }
 
 TEST(PendingMigrations, ReadsTheListCommandsTable) {

@@ -127,8 +127,14 @@ protected:
     for (const char* file : {"summary.md", "output.txt"}) {
       std::ofstream(m_dir / file).close();
     }
-    m_extra_env = {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + (m_dir / "summary.md").string(),
-                   "GITHUB_OUTPUT=" + (m_dir / "output.txt").string()};
+    m_extra_env = {
+        "GITHUB_ACTIONS=true",
+        "GITHUB_STEP_SUMMARY=" + (m_dir / "summary.md").string(),
+        "GITHUB_OUTPUT=" + (m_dir / "output.txt").string(),
+        "GITHUB_SERVER_URL=https://github.com",
+        "GITHUB_REPOSITORY=acme/notes",
+        "GITHUB_RUN_ID=42",
+        "GITHUB_WORKFLOW_REF=acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
   }
 
   std::string runner_file(const char* name) const {
@@ -391,6 +397,11 @@ TEST_F(MigrateEndToEnd, AFailedThirdMigrationGivesTheRestoreCommand) {
       << summary;
   EXPECT_NE(summary.find(std::string("`cfdeploy restore lab-db --bookmark ") + k_bookmark + "`"),
             std::string::npos);
+  EXPECT_NE(summary.find(std::string("`gh workflow run db-migrate.yml -f database=lab-db -f "
+                                     "restore-bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
 }
 
 TEST_F(MigrateEndToEnd, WithoutABookmarkTheMigrationStillRunsAndSaysWhy) {
