@@ -72,6 +72,7 @@ test('db-migrate.yml restores from workflow_dispatch behind an environment, one 
   const step = restore.steps.find((s) => s.uses === './');
   assert.equal(step.with.command, 'restore');
   assert.equal(step.with.bookmark, '${{ inputs.restore-bookmark }}');
+  assert.equal(migrate.steps.find((s) => s.uses === './').with.plan, 'first');
   assert.match(workflow.concurrency.group, /inputs\.database/);
   assert.doesNotMatch(workflow.concurrency.group, /github\.ref/);
 });
