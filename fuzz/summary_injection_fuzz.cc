@@ -228,6 +228,7 @@ Verdict verdict_for(const Values& values, const CatalogueEntry& entry) {
   Verdict verdict;
   verdict.ok = false;
   verdict.primary = finding;
+  verdict.applied_migrations = {values.other_evidence};
   finding.migration.clear();
   finding.evidence = values.other_evidence;
   verdict.others.push_back(finding);
@@ -244,6 +245,13 @@ std::string step_summary(const Values& values, const Verdict& verdict) {
   input.deployment_url = values.url;
   input.wrangler_version = values.version;
   input.retry_note = values.retry_note;
+  // The undo section, or without a bookmark the warning that says why; the plan, changed.
+  TimeTravelFacts time_travel{false, values.database, values.retry_note, values.check_detail, "",
+                              ""};
+  MigrationPlanFacts plan{
+      {values.migration, values.step}, true, std::vector<std::string>{values.environment}};
+  input.time_travel = &time_travel;
+  input.plan = &plan;
   return job_summary_markdown(input);
 }
 

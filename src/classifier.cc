@@ -457,6 +457,8 @@ Verdict Classifier::finish() {
   Verdict verdict;
   verdict.lines = m_line;
   verdict.migrations_applied = m_applied_migrations.size();
+  // Migration files are applied in the order of their names.
+  verdict.applied_migrations.assign(m_applied_migrations.begin(), m_applied_migrations.end());
   verdict.warnings = std::move(m_warnings);
   verdict.others_dropped = m_findings_dropped;
   if (recovered_by_retry()) {

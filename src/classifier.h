@@ -51,7 +51,8 @@ struct Verdict {
   std::vector<Finding> others;
   size_t others_dropped = 0;  // findings past the cap, counted only
   std::vector<Warning> warnings;
-  size_t migrations_applied = 0;  // ✅ rows in wrangler's migrations table
+  size_t migrations_applied = 0;                // ✅ rows in wrangler's migrations table
+  std::vector<std::string> applied_migrations;  // their names, in order
   size_t lines = 0;
   size_t truncated_lines = 0;  // set by whoever split the lines
 };

@@ -42,6 +42,7 @@ struct CommandFlags {
   WranglerFlags deploy;
   MigrateFlags migrate;
   PagesFlags pages;
+  RestoreFlags restore;
   PreflightFlags preflight;
   ExplainOptions explain;
   CodesOptions codes;
@@ -79,7 +80,8 @@ void report_explanation_to_github(const Verdict& verdict, const std::string& pat
   GithubReporter reporter = GithubReporter::from_environment(std::cout);
   // The explanation quotes the log: inside a stop-commands window, nothing in it can act.
   reporter.print_quoted(verdict_to_text(verdict, TextStyle{false}), {});
-  SummaryInput summary{"cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}, {}};
+  SummaryInput summary{
+      "cfdeploy explain " + path, &verdict, 0, {}, 0, "", "", "", {}, {}, nullptr, nullptr};
   reporter.report(summary, outputs_for(verdict), {});
 }
 
@@ -147,6 +149,9 @@ std::vector<Command> command_table(CommandFlags& flags) {
       {"pages", "Run `wrangler pages deploy DIR --project-name NAME` as a supervised step",
        [&](CLI::App& pages) { add_pages_options(pages, flags.pages); },
        [&] { return run_pages_command(flags.pages); }, true, true},
+      {"restore", "Run `wrangler d1 time-travel restore DATABASE` as a supervised step",
+       [&](CLI::App& restore) { add_restore_options(restore, flags.restore); },
+       [&] { return run_restore_command(flags.restore); }, true, true},
       {"preflight", "Check the token, the account and the D1 databases against the Cloudflare API",
        [&](CLI::App& preflight) { add_preflight_options(preflight, flags.preflight); },
        [&] { return run_preflight_command(flags.preflight); }, true, false},

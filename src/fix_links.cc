@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "environment.h"
@@ -149,7 +150,31 @@ bool GithubRun::valid() const {
 
 GithubRun github_run_from_env() {
   return {env_or_empty("GITHUB_SERVER_URL"), env_or_empty("GITHUB_REPOSITORY"),
-          env_or_empty("GITHUB_RUN_ID")};
+          env_or_empty("GITHUB_RUN_ID"), env_or_empty("GITHUB_WORKFLOW_REF")};
+}
+
+std::optional<std::string> workflow_file(const GithubRun& run) {
+  std::string prefix = run.repository + "/.github/workflows/";
+  if (!run.valid() || run.workflow_ref.rfind(prefix, 0) != 0) {
+    return std::nullopt;
+  }
+  std::string file = run.workflow_ref.substr(prefix.size());
+  file = file.substr(0, file.find('@'));
+  bool plain = !file.empty() && file.size() <= 100 && file[0] != '.' &&
+               std::all_of(file.begin(), file.end(), [](unsigned char c) {
+                 return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
+               });
+  bool yaml = file.ends_with(".yml") || file.ends_with(".yaml");
+  return plain && yaml ? std::optional<std::string>(file) : std::nullopt;
+}
+
+std::optional<std::string> workflow_page_url(const GithubRun& run) {
+  std::optional<std::string> file = workflow_file(run);
+  if (!file) {
+    return std::nullopt;
+  }
+  return std::string(without_trailing_slash(run.server_url)) + "/" + run.repository +
+         "/actions/workflows/" + *file;
 }
 
 std::optional<std::string> secrets_page_url(const GithubRun& run) {

@@ -40,6 +40,8 @@ struct GithubRun {
   std::string server_url;
   std::string repository;  // owner/name
   std::string run_id;
+  // GITHUB_WORKFLOW_REF: "owner/name/.github/workflows/file.yml@refs/heads/main"; may be empty.
+  std::string workflow_ref = {};
 
   /// All three present and well-formed: an http(s) server, owner/name of
   /// GitHub's name characters, a decimal run id.
@@ -47,6 +49,13 @@ struct GithubRun {
 };
 
 GithubRun github_run_from_env();
+
+/// The running workflow's file name ("db-migrate.yml"), when workflow_ref names a file of
+/// this repository's .github/workflows in plain characters; nullopt otherwise.
+std::optional<std::string> workflow_file(const GithubRun& run);
+
+/// {server}/{owner}/{name}/actions/workflows/{file}: where the workflow is run by hand.
+std::optional<std::string> workflow_page_url(const GithubRun& run);
 
 /// {server}/{owner}/{name}/settings/secrets/actions
 std::optional<std::string> secrets_page_url(const GithubRun& run);

@@ -158,6 +158,8 @@ void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outp
       {"pages-environment", outputs.pages.environment},
       {"migrations-applied", std::to_string(outputs.migrations_applied)},
       {"report", outputs.report_path},
+      {"restore-bookmark", outputs.restore_bookmark},
+      {"pending-migrations", outputs.pending_migrations},
   });
   SummaryInput with_run = summary;
   with_run.github_run = m_run;

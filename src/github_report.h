@@ -41,6 +41,8 @@ struct StepOutputs {
   PagesDeployment pages;  // pages-deployment-id, pages-deployment-alias-url, pages-environment
   size_t migrations_applied = 0;
   std::string report_path;
+  std::string restore_bookmark;    // the D1 bookmark taken before a remote migration
+  std::string pending_migrations;  // migrate: how many were pending; empty when unknown
 };
 
 /// Fills the outputs that follow from the verdict (outcome, class, code, retryable, migrations).

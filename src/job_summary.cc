@@ -9,6 +9,7 @@
 #include "duration_text.h"
 #include "markdown.h"
 #include "secrets.h"
+#include "time_travel.h"
 
 namespace cfdeploy {
 namespace {
@@ -156,14 +157,116 @@ void write_error_lines(std::ostream& out, const Verdict& verdict) {
       << escape_html(lines.substr(0, k_max_error_lines_bytes)) << "</pre>\n\n</details>\n\n";
 }
 
+std::string code_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + markdown_code(name);
+  }
+  return text;
+}
+
+void write_restore_commands(std::ostream& out, const std::string& database,
+                            const std::string& bookmark) {
+  out << "- " << markdown_code(wrangler_restore_command(database, bookmark)) << "\n- "
+      << markdown_code(cfdeploy_restore_command(database, bookmark)) << "\n\n";
+}
+
+// The restore from this workflow, for one that takes a restore-bookmark input as the
+// example db-migrate.yml does.
+void write_dispatch_link(std::ostream& out, const GithubRun& run, const TimeTravelFacts& facts) {
+  std::optional<std::string> page = workflow_page_url(run);
+  if (!page) {
+    return;
+  }
+  out << "If this workflow has a `restore-bookmark` input (as the example `db-migrate.yml` "
+         "does), run it with the bookmark: "
+      << markdown_link("Run workflow", *page) << ", or "
+      << markdown_code("gh workflow run " + *workflow_file(run) + " -f database=" + facts.database +
+                       " -f restore-bookmark=" + facts.bookmark)
+      << "\n\n";
+}
+
+// A restore: where the database is now, and how to go back.
+void write_restored(std::ostream& out, const TimeTravelFacts& facts) {
+  if (!facts.restored_to.empty()) {
+    out << "Restored " << markdown_code(facts.database) << " to bookmark "
+        << markdown_code(facts.restored_to) << ".\n\n";
+  }
+  if (!facts.previous_bookmark.empty()) {
+    out << "### Undo this restore\n\nThe bookmark before the restore was "
+        << markdown_code(facts.previous_bookmark) << ". To go back to it:\n\n";
+    write_restore_commands(out, facts.database, facts.previous_bookmark);
+  }
+}
+
+// The migrations the run found pending, in order, and whether the apply found others.
+void write_plan(std::ostream& out, const MigrationPlanFacts& plan) {
+  out << "### Plan\n\n";
+  if (plan.planned.empty()) {
+    out << "No migrations were pending.\n\n";
+  }
+  for (size_t i = 0; i < plan.planned.size(); ++i) {
+    out << (i + 1) << ". " << markdown_code(plan.planned[i]) << "\n";
+  }
+  if (!plan.planned.empty()) {
+    out << "\n";
+  }
+  if (plan.changed()) {
+    const std::vector<std::string>& found = *plan.at_apply;
+    out << "> [!WARNING]\n> The pending migrations changed between the plan and the apply: "
+           "another job may have migrated the database meanwhile. The apply found "
+        << (found.empty() ? "none" : code_list(found)) << ".\n\n";
+  }
+}
+
+// A failed migration run: what it changed before it stopped.
+void write_migrations_outcome(std::ostream& out, const Verdict& verdict) {
+  if (verdict.ok || !verdict.primary || verdict.primary->migration.empty()) {
+    return;
+  }
+  const std::vector<std::string>& applied = verdict.applied_migrations;
+  out << "Applied in this run: " << (applied.empty() ? "none" : code_list(applied))
+      << ". Failed: " << markdown_code(verdict.primary->migration)
+      << "; it and the migrations after it were not applied.\n\n";
+}
+
+// A remote migration: the bookmark taken before it, as the way to undo it.
+void write_undo(std::ostream& out, const SummaryInput& input) {
+  const TimeTravelFacts& facts = *input.time_travel;
+  if (facts.restore) {
+    write_restored(out, facts);
+    return;
+  }
+  bool ok = input.verdict->ok;
+  if (facts.bookmark.empty()) {
+    out << "> [!WARNING]\n> No restore point was recorded: "
+        << markdown_text(facts.bookmark_problem) << "\n\n";
+    return;
+  }
+  out << (ok ? "### Undo this run\n\n" : "### Restore the database\n\n") << "Before this run "
+      << markdown_code(facts.database) << " was at Time Travel bookmark "
+      << markdown_code(facts.bookmark) << " (kept for 30 days). "
+      << (ok ? "To undo the run, restore it:" : "To put it back as it was before this run:")
+      << "\n\n";
+  write_restore_commands(out, facts.database, facts.bookmark);
+  write_dispatch_link(out, input.github_run, facts);
+}
+
 }  // namespace
 
 std::string job_summary_markdown(const SummaryInput& input) {
   std::ostringstream out;
   write_headline(out, input);
+  if (input.plan != nullptr) {
+    write_plan(out, *input.plan);
+  }
   write_facts(out, input);
   if (input.verdict->ok && input.attempts > 0) {
     write_deployed(out, input.deployed);
+  }
+  write_migrations_outcome(out, *input.verdict);
+  if (input.time_travel != nullptr) {
+    write_undo(out, input);
   }
   if (input.verdict->primary) {
     write_fix(out, *input.verdict->primary);

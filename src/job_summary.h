@@ -12,6 +12,7 @@
 
 #include "classifier.h"
 #include "fix_links.h"
+#include "step_runner.h"
 
 namespace cfdeploy {
 
@@ -35,6 +36,8 @@ struct SummaryInput {
   std::string retry_note;
   GithubRun github_run;  // the run's pages, for the secret and re-run links; may be empty
   DeployedFacts deployed;
+  const TimeTravelFacts* time_travel = nullptr;  // remote migrate and restore only
+  const MigrationPlanFacts* plan = nullptr;      // migrate, when wrangler listed what is pending
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.

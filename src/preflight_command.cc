@@ -222,11 +222,13 @@ PreflightRequest request_from_gate(const PreflightGate& gate) {
 
 constexpr int k_signal_status_base = 128;  // the shell's 128 + signal
 
-// Runs preflight and writes the report to `out`; returns the exit status.
-int execute(const PreflightRequest& request, std::ostream& out) {
-  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
-  PreflightInput input = build_input(request, token);
-  Cancellation cancellation;
+std::string token_from_environment() {
+  return trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
+}
+
+Result<std::unique_ptr<CloudflareApi>> make_api(const PreflightRequest& request,
+                                                const std::string& token,
+                                                Cancellation* cancellation) {
   HttpOptions options = http_options_from_environment();
   options.token = token;
   options.ca_file = request.ca_file;
@@ -235,8 +237,16 @@ int execute(const PreflightRequest& request, std::ostream& out) {
   if (request.time_limit) {
     options.deadline = std::chrono::steady_clock::now() + *request.time_limit;
   }
-  options.cancellation = &cancellation;
-  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
+  options.cancellation = cancellation;
+  return make_http_api(options);
+}
+
+// Runs preflight and writes the report to `out`; returns the exit status.
+int execute(const PreflightRequest& request, std::ostream& out) {
+  std::string token = token_from_environment();
+  PreflightInput input = build_input(request, token);
+  Cancellation cancellation;
+  Result<std::unique_ptr<CloudflareApi>> api = make_api(request, token, &cancellation);
   if (!api) {
     print_error(scrub_secret(api.error().message(), token));
     return static_cast<int>(ExitCode::usage);
@@ -316,6 +326,19 @@ std::optional<int> preflight_gate(const PreflightGate& gate) {
   print_note(status > k_signal_status_base ? "preflight was cancelled, so wrangler was not started"
                                            : "preflight failed, so wrangler was not started");
   return status;
+}
+
+Result<StepApiAccess> step_api_access(const PreflightGate& gate, Cancellation* cancellation) {
+  PreflightRequest request = request_from_gate(gate);
+  std::string token = token_from_environment();
+  StepApiAccess access;
+  access.input = build_input(request, token);
+  Result<std::unique_ptr<CloudflareApi>> api = make_api(request, token, cancellation);
+  if (!api) {
+    return Error{scrub_secret(api.error().context, token), scrub_secret(api.error().cause, token)};
+  }
+  access.api = std::move(api.value());
+  return access;
 }
 
 }  // namespace cfdeploy

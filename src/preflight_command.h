@@ -4,9 +4,15 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cancellation.h"
+#include "cloudflare_api.h"
+#include "error.h"
+#include "preflight.h"
 
 namespace CLI {
 class App;
@@ -56,5 +62,16 @@ struct PreflightGate {
 /// stop with when a check failed or preflight could not run, or nullopt when the step may go on
 /// (could-not-check does not stop it).
 std::optional<int> preflight_gate(const PreflightGate& gate);
+
+/// What a step asks the API itself (a Time Travel bookmark): the configuration, token,
+/// account and database read as the gate reads them, and the client preflight would use.
+struct StepApiAccess {
+  PreflightInput input;
+  std::unique_ptr<CloudflareApi> api;
+};
+
+/// `gate`'s input and an API client with preflight's settings, ending at `cancellation`;
+/// an Error (the token scrubbed) when the settings are unusable.
+Result<StepApiAccess> step_api_access(const PreflightGate& gate, Cancellation* cancellation);
 
 }  // namespace cfdeploy

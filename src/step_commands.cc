@@ -10,11 +10,14 @@
 #include "diagnostics.h"
 #include "environment.h"
 #include "error.h"
+#include "migration_plan.h"
 #include "number_option.h"
 #include "preflight_command.h"
 #include "process.h"
+#include "restore_output.h"
 #include "step_runner.h"
 #include "step_session.h"
+#include "time_travel.h"
 #include "wrangler_command.h"
 
 namespace cfdeploy {
@@ -167,6 +170,86 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   return session.finish(result, options.argv);
 }
 
+// Before a remote migration: the database's current Time Travel bookmark, so the run can
+// be undone with one restore. Without one the migration still runs, with a warning.
+// nullopt when SIGINT/SIGTERM cut the request short (`signal` says which).
+std::optional<TimeTravelFacts> take_restore_point(const MigrateFlags& flags, Deadline deadline,
+                                                  int& signal) {
+  PreflightGate gate{GateStep::migrate,
+                     flags.wrangler.step.directory,
+                     flags.wrangler.environment,
+                     flags.database,
+                     "",
+                     false};
+  gate.time_limit = time_left(deadline);
+  TimeTravelFacts facts;
+  facts.database = flags.database;
+  Cancellation cancellation;
+  {
+    CancelOnSignal cancel_on_signal(cancellation);
+    Result<StepApiAccess> access = step_api_access(gate, &cancellation);
+    BookmarkAnswer answer = access ? current_bookmark(*access.value().api, access.value().input)
+                                   : BookmarkAnswer{"", access.error().message()};
+    facts.bookmark = answer.bookmark;
+    facts.bookmark_problem = answer.problem;
+  }
+  if ((signal = cancellation.signal()) != 0) {
+    print_note("cancelled by signal " + std::to_string(signal) +
+               " while taking the restore point, so wrangler was not started");
+    return std::nullopt;
+  }
+  if (facts.bookmark.empty()) {
+    print_warning("no restore point was recorded for " + flags.database + ": " +
+                  facts.bookmark_problem + "; the migration runs without one");
+  } else {
+    print_note("restore point: " + flags.database + " is at Time Travel bookmark " +
+               facts.bookmark);
+  }
+  return facts;
+}
+
+// `d1 migrations list`: what an apply would run now, as a supervised step of its own.
+StepResult run_plan_step(const MigrateFlags& flags, StepSession& session, Deadline deadline,
+                         std::vector<std::string>& argv) {
+  StepOptions options = step_options(
+      flags.wrangler.step,
+      wrangler_argv(flags.wrangler.step, flags.wrangler.wrangler,
+                    migrations_list_args(flags.database, flags.local, flags.wrangler.environment)),
+      deadline);
+  if (flags.local) {
+    options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
+  }
+  PendingMigrations pending;
+  options.watch_line = [&pending](Stream, std::string_view line) { pending.feed_line(line); };
+  argv = options.argv;
+  StepResult result = session.execute(options, [&pending](StepResult& done) {
+    if (pending.listed()) {
+      done.plan = MigrationPlanFacts{pending.names(), true, std::nullopt};
+    }
+  });
+  if (result.ok() && !result.plan) {
+    print_warning("wrangler printed no list of pending migrations that cfdeploy could read");
+  }
+  return result;
+}
+
+// The plan the report shows: the plan step's, with what the apply announced; else what
+// the apply announced.
+std::optional<MigrationPlanFacts> plan_facts(const std::optional<MigrationPlanFacts>& planned,
+                                             const PendingMigrations& announced) {
+  if (planned) {
+    MigrationPlanFacts facts = *planned;
+    if (announced.listed()) {
+      facts.at_apply = announced.names();
+    }
+    return facts;
+  }
+  if (announced.listed()) {
+    return MigrationPlanFacts{announced.names(), false, std::nullopt};
+  }
+  return std::nullopt;
+}
+
 int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   Deadline deadline = command_deadline(flags.wrangler.step);
   if (!flags.local) {
@@ -177,6 +260,15 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   }
   StepSession session(
       session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  std::optional<MigrationPlanFacts> planned;
+  if (flags.plan || flags.plan_first) {
+    std::vector<std::string> argv;
+    StepResult plan = run_plan_step(flags, session, deadline, argv);
+    if (flags.plan || !plan.ok()) {
+      return session.finish(plan, argv);
+    }
+    planned = plan.plan;
+  }
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;
@@ -192,7 +284,59 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
-  return session.finish(session.execute(options), options.argv);
+  PendingMigrations announced;
+  options.watch_line = [&announced](Stream, std::string_view line) { announced.feed_line(line); };
+  std::optional<TimeTravelFacts> restore_point;
+  if (!flags.local && !flags.no_bookmark) {
+    int signal = 0;
+    restore_point = take_restore_point(flags, deadline, signal);
+    if (!restore_point) {
+      return 128 + signal;
+    }
+  }
+  StepResult result = session.execute(options, [&](StepResult& done) {
+    done.time_travel = restore_point;
+    done.plan = plan_facts(planned, announced);
+  });
+  if (result.plan && result.plan->changed()) {
+    print_warning(
+        "the pending migrations changed between the plan and the apply: another job "
+        "may have migrated " +
+        flags.database + " meanwhile");
+  }
+  return session.finish(result, options.argv);
+}
+
+// Restores the database to a bookmark (or a timestamp's), reading the new and the previous
+// bookmark out of wrangler's output for the report.
+int run_restore(const RestoreFlags& flags, ReportFormat format) {
+  if (flags.bookmark.empty() == flags.timestamp.empty()) {
+    print_error(
+        "restore needs one of --bookmark B (a migration's restore-bookmark) or "
+        "--timestamp T (Unix seconds or RFC 3339, within the last 30 days)");
+    return static_cast<int>(ExitCode::usage);
+  }
+  Deadline deadline = command_deadline(flags.wrangler.step);
+  if (std::optional<int> stop =
+          run_preflight_gate(flags.wrangler, format, GateStep::migrate, flags.database, deadline)) {
+    return *stop;
+  }
+  StepSession session(
+      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  RestoreTarget target{flags.bookmark, flags.timestamp};
+  StepOptions options = step_options(
+      flags.wrangler.step,
+      wrangler_argv(flags.wrangler.step, flags.wrangler.wrangler,
+                    restore_args(flags.database, target, flags.wrangler.environment,
+                                 flags.wrangler.extra)),
+      deadline);
+  RestoreOutput output;
+  options.watch_line = [&output](Stream, std::string_view line) { output.feed_line(line); };
+  StepResult result = session.execute(options, [&](StepResult& done) {
+    done.time_travel = TimeTravelFacts{true, flags.database,       "",
+                                       "",   output.restored_to(), output.previous_bookmark()};
+  });
+  return session.finish(result, options.argv);
 }
 
 // The site directory is looked for where wrangler will run, in --directory.
@@ -279,6 +423,14 @@ CLI::Validator not_blank(const std::string& problem, const std::string& name) {
           name};
 }
 
+// DATABASE of migrate and restore: a name or binding from the configuration.
+CLI::Validator database_check() {
+  return not_blank(
+      "the database name is empty; give the D1 database's database_name or binding from the "
+      "wrangler configuration",
+      "DATABASE");
+}
+
 // While a step runs: a reader that closed our stdout must not kill us before
 // the summary, the report and the GitHub files are written; failed writes are
 // reported instead. Children get the default back (posix_spawn's SETSIGDEF).
@@ -325,14 +477,21 @@ void add_deploy_options(CLI::App& deploy, WranglerFlags& flags) {
 void add_migrate_options(CLI::App& migrate, MigrateFlags& flags) {
   migrate.add_option("database", flags.database, "D1 database name or binding")
       ->required()
-      ->check(not_blank("the database name is empty; give the D1 database's database_name or "
-                        "binding from the wrangler configuration",
-                        "DATABASE"));
+      ->check(database_check());
   add_wrangler_flags(migrate, flags.wrangler);
   migrate.add_flag("--local", flags.local,
                    "Apply to wrangler's local D1 instead of the remote database");
   migrate.add_flag("--check-local", flags.check_local,
                    "First apply to a throwaway local D1 and stop if that fails");
+  migrate.add_flag("--no-bookmark", flags.no_bookmark,
+                   "Take no Time Travel bookmark (restore point) before a remote run");
+  CLI::Option* plan = migrate.add_flag(
+      "--plan", flags.plan, "Only list the pending migrations (wrangler d1 migrations list)");
+  migrate
+      .add_flag("--plan-first", flags.plan_first,
+                "List the pending migrations as a step of its own first, and say if the apply "
+                "found others")
+      ->excludes(plan);
 }
 
 void add_pages_options(CLI::App& pages, PagesFlags& flags) {
@@ -360,6 +519,29 @@ void add_pages_options(CLI::App& pages, PagesFlags& flags) {
   pages.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 
+void add_restore_options(CLI::App& restore, RestoreFlags& flags) {
+  restore.add_option("database", flags.database, "D1 database name or binding")
+      ->required()
+      ->check(database_check());
+  CLI::Option* bookmark =
+      restore
+          .add_option("--bookmark", flags.bookmark,
+                       "Time Travel bookmark to restore to (a migration's restore-bookmark)")
+          ->check(CLI::Validator(
+              [](const std::string& text) {
+                return is_bookmark(text) ? ""
+                                         : "'" + text +
+                                               "' is not a D1 bookmark: copy it as printed, "
+                                               "letters, digits and '-' only";
+              },
+              "BOOKMARK"));
+  CLI::Option* timestamp = restore.add_option(
+      "--timestamp", flags.timestamp,
+      "Restore to this time instead: Unix seconds or RFC 3339, within the last 30 days");
+  bookmark->excludes(timestamp);
+  add_wrangler_flags(restore, flags.wrangler);
+}
+
 int run_run_command(const RunFlags& flags) {
   StepSignals signals;
   return run_generic(flags, step_report_format(flags.step.format));
@@ -378,6 +560,11 @@ int run_migrate_command(const MigrateFlags& flags) {
 int run_pages_command(const PagesFlags& flags) {
   StepSignals signals;
   return run_pages(flags, step_report_format(flags.step.format));
+}
+
+int run_restore_command(const RestoreFlags& flags) {
+  StepSignals signals;
+  return run_restore(flags, step_report_format(flags.wrangler.step.format));
 }
 
 }  // namespace cfdeploy

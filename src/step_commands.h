@@ -1,4 +1,4 @@
-// The commands that run a step: `run`, `deploy`, `migrate` and `pages`. Each one
+// The commands that run a step: `run`, `deploy`, `migrate`, `pages` and `restore`. Each one
 // registers its options with CLI11 and, when chosen, runs the step and turns
 // the result into cfdeploy's exit status.
 #pragma once
@@ -45,6 +45,9 @@ struct MigrateFlags {
   std::string database;
   bool local = false;
   bool check_local = false;
+  bool no_bookmark = false;  // take no Time Travel bookmark before a remote run
+  bool plan = false;         // only list the pending migrations
+  bool plan_first = false;   // list them as a step of its own before applying
 };
 
 struct PagesFlags {
@@ -59,17 +62,26 @@ struct PagesFlags {
   std::vector<std::string> extra;
 };
 
-/// The options of `run -- CMD ARGS`, `deploy`, `migrate DATABASE` and `pages DIR`, added
-/// to their subcommand and bound to `flags`.
+struct RestoreFlags {
+  WranglerFlags wrangler;
+  std::string database;
+  std::string bookmark;   // --bookmark
+  std::string timestamp;  // --timestamp, when there is no bookmark
+};
+
+/// The options of `run -- CMD ARGS`, `deploy`, `migrate DATABASE`, `pages DIR` and
+/// `restore DATABASE`, added to their subcommand and bound to `flags`.
 void add_run_options(CLI::App& run, RunFlags& flags);
 void add_deploy_options(CLI::App& deploy, WranglerFlags& flags);
 void add_migrate_options(CLI::App& migrate, MigrateFlags& flags);
 void add_pages_options(CLI::App& pages, PagesFlags& flags);
+void add_restore_options(CLI::App& restore, RestoreFlags& flags);
 
 /// Runs the step and returns cfdeploy's exit status.
 int run_run_command(const RunFlags& flags);
 int run_deploy_command(const WranglerFlags& flags);
 int run_migrate_command(const MigrateFlags& flags);
 int run_pages_command(const PagesFlags& flags);
+int run_restore_command(const RestoreFlags& flags);
 
 }  // namespace cfdeploy

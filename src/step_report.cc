@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "duration_text.h"
+#include "migration_plan.h"
 #include "numbered_list.h"
 #include "report.h"
+#include "time_travel.h"
 
 namespace cfdeploy {
 namespace {
@@ -65,14 +67,71 @@ json fixes_json(const StepResult& result, const std::vector<std::string>& comman
   return fixes;
 }
 
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+void add_time_travel(json& report, const TimeTravelFacts& facts) {
+  if (facts.restore) {
+    report["restored_to_bookmark"] = text_or_null(facts.restored_to);
+    report["previous_bookmark"] = text_or_null(facts.previous_bookmark);
+    return;
+  }
+  report["restore_bookmark"] = text_or_null(facts.bookmark);
+  report["restore_bookmark_problem"] = text_or_null(facts.bookmark_problem);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
+// What was pending, first, so a reader sees what the run meant to apply.
+void write_plan(std::ostream& out, const StepResult& result) {
+  if (!result.plan) {
+    return;
+  }
+  const MigrationPlanFacts& plan = *result.plan;
+  out << "cfdeploy: plan: " << pending_text(plan.planned) << "\n";
+  if (plan.changed()) {
+    out << "cfdeploy: the pending migrations changed between the plan and the apply (another job "
+           "may have migrated the database meanwhile); the apply found "
+        << pending_text(*plan.at_apply) << "\n";
+  }
+}
+
+// How to undo the step, or why it cannot be undone in one step.
+void write_time_travel(std::ostream& out, const StepResult& result) {
+  const TimeTravelFacts& facts = *result.time_travel;
+  if (!facts.restored_to.empty()) {
+    out << "cfdeploy: restored " << facts.database << " to bookmark " << facts.restored_to << "\n";
+  }
+  if (!facts.previous_bookmark.empty()) {
+    out << "cfdeploy: to undo the restore: "
+        << wrangler_restore_command(facts.database, facts.previous_bookmark) << "\n";
+  }
+  if (!facts.bookmark_problem.empty()) {
+    out << "cfdeploy: no restore point was recorded: " << facts.bookmark_problem << "\n";
+  }
+  if (facts.bookmark.empty()) {
+    return;
+  }
+  if (result.ok()) {
+    out << "cfdeploy: to undo this run: "
+        << wrangler_restore_command(facts.database, facts.bookmark) << "\n";
+    return;
+  }
+  out << "cfdeploy: to put " << facts.database << " back as it was before this run: "
+      << wrangler_restore_command(facts.database, facts.bookmark) << " (or "
+      << cfdeploy_restore_command(facts.database, facts.bookmark) << ")\n";
+}
+
 // null unless the step deployed to Pages; a member wrangler left out is null.
 json pages_json(const PagesDeployment& pages) {
   if (pages.empty()) {
     return nullptr;
   }
-  auto text_or_null = [](const std::string& text) {
-    return text.empty() ? json(nullptr) : json(text);
-  };
   return {{"deployment_id", text_or_null(pages.deployment_id)},
           {"alias_url", text_or_null(pages.alias_url)},
           {"environment", text_or_null(pages.environment)}};
@@ -109,6 +168,17 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   report["version_id"] = result.version_id.empty() ? json(nullptr) : json(result.version_id);
   report["pages"] = pages_json(result.pages);
   report["migrations_applied"] = result.verdict.migrations_applied;
+  report["applied_migrations"] = result.verdict.applied_migrations;
+  if (result.time_travel) {
+    add_time_travel(report, *result.time_travel);
+  }
+  if (result.plan) {
+    report["pending_migrations"] = result.plan->planned;
+    if (result.plan->at_apply) {
+      report["pending_at_apply"] = *result.plan->at_apply;
+      report["plan_changed"] = result.plan->changed();
+    }
+  }
   report["duration_ms"] = result.duration.count();
   report["fixes"] = fixes_json(result, command, run);
   return report;
@@ -116,9 +186,13 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
 
 std::string step_summary_text(const StepResult& result) {
   std::ostringstream out;
+  write_plan(out, result);
   if (result.cancelled_by != 0) {
     out << "cfdeploy: cancelled by signal " << result.cancelled_by << " after "
         << attempts_text(result) << "; exit status " << result.exit_code << "\n";
+    if (result.time_travel) {
+      write_time_travel(out, result);
+    }
     return out.str();
   }
   if (result.ok()) {
@@ -134,6 +208,9 @@ std::string step_summary_text(const StepResult& result) {
       out << "; " << result.verdict.migrations_applied << " migration(s) applied";
     }
     out << "\n";
+    if (result.time_travel) {
+      write_time_travel(out, result);
+    }
     return out.str();
   }
   const Finding& finding = *result.verdict.primary;
@@ -147,6 +224,10 @@ std::string step_summary_text(const StepResult& result) {
   if (!finding.migration.empty()) {
     out << "cfdeploy: migration: " << finding.migration << "\n";
   }
+  if (!result.verdict.applied_migrations.empty()) {
+    out << "cfdeploy: applied before the failure: " << joined(result.verdict.applied_migrations)
+        << "\n";
+  }
   out << "cfdeploy: how to fix it:\n";
   out << numbered_lines(finding.entry->guidance, "  ");
   if (!result.token_check.empty()) {
@@ -154,6 +235,9 @@ std::string step_summary_text(const StepResult& result) {
   }
   if (!result.retry_note.empty()) {
     out << "cfdeploy: " << result.retry_note << "\n";
+  }
+  if (result.time_travel) {
+    write_time_travel(out, result);
   }
   return out.str();
 }

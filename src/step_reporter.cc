@@ -63,10 +63,18 @@ public:
   }
 
   void report_step(const StepResult& result, const std::vector<std::string>& command) override {
-    SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
-                         result.duration,         result.exit_code,  result.deployment_url,
-                         result.wrangler_version, result.retry_note, {},
-                         deployed_facts(result)};
+    SummaryInput summary{step_label(command),
+                         &result.verdict,
+                         result.attempts.size(),
+                         result.duration,
+                         result.exit_code,
+                         result.deployment_url,
+                         result.wrangler_version,
+                         result.retry_note,
+                         {},
+                         deployed_facts(result),
+                         result.time_travel ? &*result.time_travel : nullptr,
+                         result.plan ? &*result.plan : nullptr};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";
@@ -77,6 +85,12 @@ public:
     outputs.version_id = result.version_id;
     outputs.pages = result.pages;
     outputs.report_path = m_settings.report_path;
+    if (result.time_travel) {
+      outputs.restore_bookmark = result.time_travel->bookmark;
+    }
+    if (result.plan) {
+      outputs.pending_migrations = std::to_string(result.plan->planned.size());
+    }
     m_github.report(summary, outputs,
                     project_locator(m_settings.directory, m_settings.environment,
                                     env_or_empty("GITHUB_WORKSPACE")));

@@ -21,11 +21,13 @@ using Clock = std::chrono::steady_clock;
 // classifier.
 class ClassifyingSink : public OutputSink {
 public:
-  ClassifyingSink(const Catalogue& catalogue, std::function<void(Stream, std::string_view)>& echo)
+  ClassifyingSink(const Catalogue& catalogue, std::function<void(Stream, std::string_view)>& echo,
+                  const std::function<void(Stream, std::string_view)>& watch)
       : m_classifier(catalogue),
         m_echo(echo),
-        m_out([this](std::string_view line) { m_classifier.feed_line(line, Stream::out); }),
-        m_err([this](std::string_view line) { m_classifier.feed_line(line, Stream::err); }) {}
+        m_watch(watch),
+        m_out([this](std::string_view line) { take_line(Stream::out, line); }),
+        m_err([this](std::string_view line) { take_line(Stream::err, line); }) {}
 
   void on_output(Stream stream, std::string_view bytes) override {
     m_echo(stream, bytes);
@@ -41,8 +43,16 @@ public:
   }
 
 private:
+  void take_line(Stream stream, std::string_view line) {
+    m_classifier.feed_line(line, stream);
+    if (m_watch) {
+      m_watch(stream, line);
+    }
+  }
+
   Classifier m_classifier;
   std::function<void(Stream, std::string_view)>& m_echo;
+  const std::function<void(Stream, std::string_view)>& m_watch;
   LineSplitter m_out;
   LineSplitter m_err;
 };
@@ -226,7 +236,7 @@ Result<StepResult> run_step(const StepOptions& options, StepContext& context) {
     if (!output_file.path().empty()) {
       request.extra_env.push_back("WRANGLER_OUTPUT_FILE_PATH=" + output_file.path());
     }
-    ClassifyingSink sink(context.catalogue, context.echo);
+    ClassifyingSink sink(context.catalogue, context.echo, options.watch_line);
     Result<ChildExit> exit = request.timeout && request.timeout->count() == 0
                                  ? Result<ChildExit>(never_started_in_time())
                                  : context.runner.run(request, sink);

@@ -30,6 +30,9 @@ struct StepOptions {
   // (a preflight, a local check); nullopt: the timeout counts from the step's start.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::chrono::milliseconds kill_grace{5000};
+  // Each line of the child's output as it came (without its terminator), for a command
+  // that reads facts out of it (a restore's bookmarks); may be empty.
+  std::function<void(Stream, std::string_view)> watch_line;
 };
 
 struct AttemptRecord {
@@ -40,6 +43,28 @@ struct AttemptRecord {
   std::optional<FailureClass> failure_class;  // nullopt: the attempt succeeded
   std::optional<int> code;
   std::chrono::milliseconds duration{0};
+};
+
+/// D1 Time Travel around a step, for its report and summaries: the bookmark a remote
+/// migration took before it started, or where a restore moved the database.
+struct TimeTravelFacts {
+  bool restore = false;           // a restore, not a migration
+  std::string database;           // as the step named it
+  std::string bookmark;           // the database's bookmark before the step; empty: none
+  std::string bookmark_problem;   // why none was taken
+  std::string restored_to;        // restore: the bookmark the database is now at
+  std::string previous_bookmark;  // restore: the bookmark before it, which undoes it
+};
+
+/// The migrations a migrate run found pending, in order: from its plan step (`d1 migrations
+/// list`), else as the apply announced them; and after a plan step, what the apply found.
+struct MigrationPlanFacts {
+  std::vector<std::string> planned;
+  bool plan_step = false;
+  std::optional<std::vector<std::string>> at_apply;
+
+  /// Another job migrated between the plan and the apply.
+  bool changed() const { return at_apply && *at_apply != planned; }
 };
 
 struct StepResult {
@@ -55,8 +80,10 @@ struct StepResult {
   std::string worker_name;
   PagesDeployment pages;  // of a Pages deployment
   std::string wrangler_version;
-  std::string token_check;  // after a 10000: what verifying the token found
-  std::string retry_note;   // why the last failure was, or was not, retried
+  std::string token_check;                     // after a 10000: what verifying the token found
+  std::string retry_note;                      // why the last failure was, or was not, retried
+  std::optional<TimeTravelFacts> time_travel;  // remote migrate and restore only
+  std::optional<MigrationPlanFacts> plan;      // migrate, when wrangler listed what is pending
   std::chrono::milliseconds duration{0};
 
   bool ok() const { return exit_code == 0; }

@@ -85,7 +85,8 @@ StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settin
 
 StepSession::~StepSession() { set_output_deadline(std::nullopt); }
 
-StepResult StepSession::execute(const StepOptions& options) {
+StepResult StepSession::execute(const StepOptions& options,
+                                const std::function<void(StepResult&)>& complete) {
   m_reporter->start_child_output();
   StepContext context = make_context();
   Result<StepResult> result = run_step(options, context);
@@ -93,6 +94,9 @@ StepResult StepSession::execute(const StepOptions& options) {
     check_token_after_10000(result.value(), m_settings.deadline);
   } else {
     result = not_started_result(result.error(), builtin_catalogue());
+  }
+  if (complete) {
+    complete(result.value());
   }
   // The summary quotes the child's error text: it is escaped, and on GitHub
   // it goes inside the stop-commands window too.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -42,8 +43,10 @@ public:
 
   /// Runs the step with live output and prints the summary. A command that
   /// could not be started is a failed step too (exit status 127), reported
-  /// like any other.
-  StepResult execute(const StepOptions& options);
+  /// like any other. `complete`, if given, adds what the command knows to the
+  /// result before the summary is printed.
+  StepResult execute(const StepOptions& options,
+                     const std::function<void(StepResult&)>& complete = {});
 
   /// Writes the report file and, on GitHub, the report; returns the exit status.
   int finish(const StepResult& result, const std::vector<std::string>& command);

@@ -103,4 +103,24 @@ std::vector<std::string> pages_deploy_args(const PagesTarget& target,
   return args;
 }
 
+std::vector<std::string> migrations_list_args(const std::string& database, bool local,
+                                              const std::string& environment) {
+  std::vector<std::string> args = {"d1", "migrations", "list", database,
+                                   local ? "--local" : "--remote"};
+  append_environment(args, environment);
+  return args;
+}
+
+std::vector<std::string> restore_args(const std::string& database, const RestoreTarget& target,
+                                      const std::string& environment,
+                                      const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"d1", "time-travel", "restore", database};
+  // One word each, so a value that starts with '-' is not read as an option.
+  args.push_back(target.bookmark.empty() ? "--timestamp=" + target.timestamp
+                                         : "--bookmark=" + target.bookmark);
+  append_environment(args, environment);
+  append(args, extra);
+  return args;
+}
+
 }  // namespace cfdeploy

@@ -56,4 +56,19 @@ struct PagesTarget {
 std::vector<std::string> pages_deploy_args(const PagesTarget& target,
                                            const std::vector<std::string>& extra);
 
+/// `d1 migrations list DATABASE --remote|--local [--env E]`: the migrations apply would run.
+std::vector<std::string> migrations_list_args(const std::string& database, bool local,
+                                              const std::string& environment);
+
+/// Where a restore goes: a bookmark, or the bookmark D1 finds for a timestamp.
+struct RestoreTarget {
+  std::string bookmark;
+  std::string timestamp;  // used when there is no bookmark
+};
+
+/// `d1 time-travel restore DATABASE --bookmark=B|--timestamp=T [--env E] [extra…]`
+std::vector<std::string> restore_args(const std::string& database, const RestoreTarget& target,
+                                      const std::string& environment,
+                                      const std::vector<std::string>& extra);
+
 }  // namespace cfdeploy

@@ -253,5 +253,27 @@ TEST(Catalogue, ClassNamesRoundTrip) {
   EXPECT_EQ(parse_failure_class("auth"), std::nullopt);
 }
 
+TEST(Catalogue, A7403OnARestoreIsTheTimeTravelPermissionAndElsewhereTheD1One) {
+  const std::string restore =
+      "/accounts/a/d1/database/b/time_travel/restore?bookmark=00000085-0000024c";
+  EXPECT_EQ(lookup(7403, restore, "not authorized [code: 7403]")->id,
+            "d1-time-travel-permission-denied");
+  EXPECT_EQ(lookup(7403, "/accounts/a/d1/database/b/query", "not authorized [code: 7403]")->id,
+            "d1-permission-denied");
+}
+
+TEST(Catalogue, TimeTravelInputErrorsAreConfigEntriesOfTheirOwn) {
+  EXPECT_EQ(lookup({}, "",
+                   "Invalid timestamp '1690000000'. Please provide a timestamp within the last 30 "
+                   "days")
+                ->id,
+            "d1-time-travel-too-old");
+  EXPECT_EQ(lookup({}, "", "Provide either a timestamp or a bookmark")->id,
+            "d1-time-travel-invalid-bookmark");
+  EXPECT_EQ(class_for({}, "",
+                      "Invalid timestamp 'soon'. Please provide a valid Unix timestamp or "
+                      "ISO string, for example: 2026-08-03T09:12:44.201+00:00"),
+            "config");
+}
 }  // namespace
 }  // namespace cfdeploy

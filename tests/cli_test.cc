@@ -164,5 +164,23 @@ TEST(Cli, CodesMarkdownIsTheCommittedDoc) {
   EXPECT_TRUE(result.out == testing::read_source_file("docs/errors.md"));
 }
 
+TEST(Cli, RestoreNeedsABookmarkOrATimestamp) {
+  CommandResult result = run_cfdeploy({"restore", "lab-db"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("restore needs one of --bookmark B"), std::string::npos) << result.err;
+}
+
+TEST(Cli, RestoreRefusesABookmarkAndATimestampTogether) {
+  CommandResult result =
+      run_cfdeploy({"restore", "lab-db", "--bookmark", "b-1", "--timestamp", "1700000000"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("excludes"), std::string::npos) << result.err;
+}
+
+TEST(Cli, RestoreRefusesABookmarkOfAnotherForm) {
+  CommandResult result = run_cfdeploy({"restore", "lab-db", "--bookmark", "b;1"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("is not a D1 bookmark"), std::string::npos) << result.err;
+}
 }  // namespace
 }  // namespace cfdeploy

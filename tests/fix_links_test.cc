@@ -159,5 +159,22 @@ TEST(FixLinks, APagesPermissionFailureLinksATokenWithPagesEdit) {
             R"([{"key":"page","type":"edit"}])");
 }
 
+TEST(FixLinks, TheWorkflowPageComesFromTheRunsWorkflowRef) {
+  GithubRun run{"https://github.com", "acme/notes", "1",
+                "acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
+  EXPECT_EQ(workflow_file(run), "db-migrate.yml");
+  EXPECT_EQ(workflow_page_url(run),
+            "https://github.com/acme/notes/actions/workflows/db-migrate.yml");
+}
+
+TEST(FixLinks, AWorkflowRefOfAnotherRepositoryOrOddFileGivesNoPage) {
+  for (const std::string ref :
+       {"other/repo/.github/workflows/x.yml@main", "acme/notes/.github/workflows/../x.yml@main",
+        "acme/notes/.github/workflows/a b.yml@main", "acme/notes/.github/workflows/x.txt@main",
+        ""}) {
+    GithubRun run{"https://github.com", "acme/notes", "1", ref};
+    EXPECT_EQ(workflow_page_url(run), std::nullopt) << ref;
+  }
+}
 }  // namespace
 }  // namespace cfdeploy

@@ -280,5 +280,105 @@ TEST(JobSummary, TheTokenIsRedactedBeforeHtmlEscaping) {
   EXPECT_NE(markdown.find("Bearer *** refused"), std::string::npos) << markdown;
 }
 
+TEST(JobSummary, ASucceededRemoteMigrationKeepsTheBookmarkUnderUndoThisRun) {
+  Verdict verdict;
+  verdict.migrations_applied = 1;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("### Undo this run"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("- `wrangler d1 time-travel restore lab-db --bookmark=b-1`\n"
+                          "- `cfdeploy restore lab-db --bookmark b-1`"),
+            std::string::npos)
+      << markdown;
+}
+
+TEST(JobSummary, AFailedMigrationNamesWhatAppliedAndHowToRestore) {
+  Verdict verdict =
+      failed_with(7500, "/accounts/a/d1/database/b/query", "syntax error [code: 7500]");
+  verdict.primary->migration = "0003_broken.sql";
+  verdict.applied_migrations = {"0001_a.sql", "0002_b.sql"};
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("Applied in this run: `0001_a.sql`, `0002_b.sql`. Failed: "
+                          "`0003_broken.sql`"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("### Restore the database"), std::string::npos);
+  EXPECT_EQ(markdown.find("### Undo this run"), std::string::npos);
+  EXPECT_NE(markdown.find("`wrangler d1 time-travel restore lab-db --bookmark=b-1`"),
+            std::string::npos);
+}
+
+TEST(JobSummary, NoBookmarkIsAWarningWithTheReason) {
+  Verdict verdict;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark_problem = "the API answered HTTP 403 [code: 7403]";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("> [!WARNING]\n> No restore point was recorded: the API answered"),
+            std::string::npos)
+      << markdown;
+  EXPECT_EQ(markdown.find("time-travel restore"), std::string::npos);
+}
+
+TEST(JobSummary, ARestoreGivesTheBookmarkThatUndoesIt) {
+  Verdict verdict;
+  TimeTravelFacts facts;
+  facts.restore = true;
+  facts.database = "lab-db";
+  facts.restored_to = "b-2";
+  facts.previous_bookmark = "b-1";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("Restored `lab-db` to bookmark `b-2`."), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("### Undo this restore"), std::string::npos);
+  EXPECT_NE(markdown.find("`wrangler d1 time-travel restore lab-db --bookmark=b-1`"),
+            std::string::npos);
+}
+
+TEST(JobSummary, ThePlanIsTheFirstSectionAndAChangeIsAWarning) {
+  Verdict verdict;
+  MigrationPlanFacts plan{
+      {"0001_a.sql", "0002_b.sql"}, true, std::vector<std::string>{"0002_b.sql"}};
+  SummaryInput input = input_for(verdict);
+  input.plan = &plan;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_LT(markdown.find("### Plan\n\n1. `0001_a.sql`\n2. `0002_b.sql`\n"),
+            markdown.find("| Class"))
+      << markdown;
+  EXPECT_NE(markdown.find("The pending migrations changed between the plan and the apply"),
+            std::string::npos);
+  EXPECT_NE(markdown.find("The apply found `0002_b.sql`."), std::string::npos);
+}
+
+TEST(JobSummary, TheUndoSectionLinksToTheWorkflowToRunTheRestore) {
+  Verdict verdict;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  input.github_run = {"https://github.com", "acme/notes", "7",
+                      "acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("(https://github.com/acme/notes/actions/workflows/db-migrate.yml)"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("`gh workflow run db-migrate.yml -f database=lab-db -f "
+                          "restore-bookmark=b-1`"),
+            std::string::npos)
+      << markdown;
+}
 }  // namespace
 }  // namespace cfdeploy

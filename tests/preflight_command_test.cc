@@ -15,6 +15,7 @@
 #include "support/fixtures.h"
 #include "support/run_command.h"
 #include "support/scoped_env.h"
+#include "time_travel.h"
 
 namespace cfdeploy {
 namespace {
@@ -466,5 +467,34 @@ TEST(PreflightCommand, GateLetsADeployGoOn) {
   }
 }
 
+// A step's own request goes where the gate's would, for the database the gate would pick.
+TEST(PreflightCommand, StepApiAccessReadsTheGatesInputAndReachesTheSameApi) {
+  Project project;
+  testing::FakeCloudflare fake(scenario({rule(
+      "GET", "/accounts/*/d1/database/*/time_travel/bookmark", 200, ok({{"bookmark", "b-1"}}))}));
+  fake.start();
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", fake.base_url()},
+                 {"CLOUDFLARE_API_TOKEN", k_token},
+                 {"CLOUDFLARE_ACCOUNT_ID", ""}});
+  Result<StepApiAccess> access =
+      step_api_access({GateStep::migrate, project.dir(), "", "DB", ""}, nullptr);
+  ASSERT_TRUE(access.ok()) << access.error().message();
+  ASSERT_EQ(access.value().input.databases.size(), 1u);
+  EXPECT_EQ(access.value().input.databases[0].database_name.value, "lab-db");
+  EXPECT_EQ(current_bookmark(*access.value().api, access.value().input).bookmark, "b-1");
+  ASSERT_EQ(fake.requests().size(), 1u);
+  EXPECT_EQ(fake.requests()[0].path,
+            "/client/v4/accounts/0123456789abcdef0123456789abcdef/d1/database/"
+            "11111111-2222-3333-4444-555555555555/time_travel/bookmark");
+}
+
+TEST(PreflightCommand, StepApiAccessRefusesAnUnusableBaseUrl) {
+  Project project;
+  ScopedEnv env({{"CLOUDFLARE_API_BASE_URL", "ftp://nowhere"}, {"CLOUDFLARE_API_TOKEN", k_token}});
+  Result<StepApiAccess> access =
+      step_api_access({GateStep::migrate, project.dir(), "", "DB", ""}, nullptr);
+  ASSERT_FALSE(access.ok());
+  EXPECT_EQ(access.error().message().find(k_token), std::string::npos);
+}
 }  // namespace
 }  // namespace cfdeploy

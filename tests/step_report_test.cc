@@ -131,5 +131,45 @@ TEST(StepReport, ACancelledStepSaysSo) {
   EXPECT_EQ(step_report_json(result, {})["outcome"], "cancelled");
 }
 
+TEST(StepReport, ARemoteMigrationReportsItsBookmarkAndTheRestoreCommand) {
+  StepResult result = failed_7403();
+  result.verdict.applied_migrations = {"0000_first.sql"};
+  result.time_travel = TimeTravelFacts{false, "lab-db", "b-1", "", "", ""};
+  nlohmann::json report = step_report_json(result, {"wrangler"});
+  EXPECT_EQ(report["restore_bookmark"], "b-1");
+  EXPECT_TRUE(report["restore_bookmark_problem"].is_null());
+  EXPECT_EQ(report["applied_migrations"], nlohmann::json{"0000_first.sql"});
+  std::string text = step_summary_text(result);
+  EXPECT_NE(text.find("cfdeploy: applied before the failure: 0000_first.sql\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("back as it was before this run: wrangler d1 time-travel restore lab-db "
+                      "--bookmark=b-1 (or cfdeploy restore lab-db --bookmark b-1)"),
+            std::string::npos)
+      << text;
+}
+
+TEST(StepReport, ARestoreReportsTheNewAndPreviousBookmark) {
+  StepResult result;
+  result.time_travel = TimeTravelFacts{true, "lab-db", "", "", "b-2", "b-1"};
+  nlohmann::json report = step_report_json(result, {"wrangler"});
+  EXPECT_EQ(report["restored_to_bookmark"], "b-2");
+  EXPECT_EQ(report["previous_bookmark"], "b-1");
+  EXPECT_FALSE(report.contains("restore_bookmark"));
+  EXPECT_NE(step_summary_text(result).find(
+                "to undo the restore: wrangler d1 time-travel restore lab-db --bookmark=b-1"),
+            std::string::npos);
+}
+
+TEST(StepReport, APlanThatChangedIsReportedPlainly) {
+  StepResult result;
+  result.plan = MigrationPlanFacts{{"0001_a.sql"}, true, std::vector<std::string>{}};
+  nlohmann::json report = step_report_json(result, {"wrangler"});
+  EXPECT_EQ(report["pending_migrations"], nlohmann::json{"0001_a.sql"});
+  EXPECT_EQ(report["pending_at_apply"], nlohmann::json::array());
+  EXPECT_EQ(report["plan_changed"], true);
+  std::string text = step_summary_text(result);
+  EXPECT_EQ(text.rfind("cfdeploy: plan: 1 pending: 0001_a.sql\n", 0), 0u) << text;
+  EXPECT_NE(text.find("changed between the plan and the apply"), std::string::npos);
+}
 }  // namespace
 }  // namespace cfdeploy

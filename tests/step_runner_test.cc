@@ -253,5 +253,18 @@ TEST(StepRunner, ACommandThatCannotStartIsAnError) {
   EXPECT_NE(result.error().message().find("'wrangler'"), std::string::npos);
 }
 
+TEST(StepRunner, AWatcherGetsEachLineOfBothStreamsWithoutItsEnd) {
+  Harness h({{"err line\r\n", "out one\nout two", exited(0), ""}});
+  std::vector<std::pair<Stream, std::string>> seen;
+  h.options.watch_line = [&seen](Stream stream, std::string_view line) {
+    seen.emplace_back(stream, std::string(line));
+  };
+  StepResult result = h.run().value();
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<Stream, std::string>>{
+                {Stream::out, "out one"}, {Stream::err, "err line"}, {Stream::out, "out two"}}));
+  EXPECT_EQ(h.echoed_out, "out one\nout two") << "the output itself passes through unchanged";
+}
 }  // namespace
 }  // namespace cfdeploy

@@ -76,5 +76,20 @@ TEST(WranglerCommand, PagesDeployKeepsAValueStartingWithADashInItsOption) {
             "--commit-message=--force push fix");
 }
 
+TEST(WranglerCommand, MigrationsListAsksTheRemoteOrLocalDatabase) {
+  EXPECT_EQ(migrations_list_args("DB", false, ""),
+            (std::vector<std::string>{"d1", "migrations", "list", "DB", "--remote"}));
+  EXPECT_EQ(
+      migrations_list_args("DB", true, "prod"),
+      (std::vector<std::string>{"d1", "migrations", "list", "DB", "--local", "--env", "prod"}));
+}
+
+TEST(WranglerCommand, RestoreGivesTheBookmarkOrTheTimestampAsOneWord) {
+  EXPECT_EQ(restore_args("DB", RestoreTarget{"b-1", ""}, "", {}),
+            (std::vector<std::string>{"d1", "time-travel", "restore", "DB", "--bookmark=b-1"}));
+  EXPECT_EQ(restore_args("DB", RestoreTarget{"", "-1"}, "prod", {"--json"}),
+            (std::vector<std::string>{"d1", "time-travel", "restore", "DB", "--timestamp=-1",
+                                      "--env", "prod", "--json"}));
+}
 }  // namespace
 }  // namespace cfdeploy

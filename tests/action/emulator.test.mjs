@@ -11,6 +11,9 @@ import {
   copyAction, copyPagesProject, copyProject, fixture, isolatedEnv, requireFile, sha256, startFakeApi, tempDir, TOKEN, WRANGLER,
 } from './support.mjs';
 
+const BOOKMARK = '00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683';
+const PREVIOUS_BOOKMARK = '00000084-00000010-00004c6d-0a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d';
+
 const stepErrors = (run) => run.annotations.filter((a) => a.level === 'error' && a.source === 'step');
 const describeRun = (run) => JSON.stringify({ annotations: run.annotations, outputs: run.outputs }, null, 2) + '\n' + run.log;
 
@@ -147,6 +150,15 @@ describe('migrations over real wrangler', () => {
     assert.equal(run.outputs.outcome, 'success');
     assert.equal(run.outputs.attempts, '2');
     assert.deepEqual(stepErrors(run), []);
+  });
+
+  test('a remote run takes a bookmark first and gives it as the restore-bookmark output', async (t) => {
+    const { run, api } = await migrate(t, 'd1-apply-bookmark');
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['restore-bookmark'], BOOKMARK);
+    assert.ok(api.requests().some((request) => request.path.endsWith('/time_travel/bookmark')), 'no bookmark request');
+    assert.match(run.summary, /### Undo this run/);
+    assert.ok(run.summary.includes(`wrangler d1 time-travel restore lab-db --bookmark=${BOOKMARK}`), run.summary);
   });
 
   test('a clean run counts the applied migrations and annotates nothing', async (t) => {
@@ -326,6 +338,47 @@ describe('a version upload over real wrangler', () => {
   });
 });
 
+describe('plan', () => {
+  test('lists the pending migrations, applies nothing and gives their count', async (t) => {
+    const { run, api } = await migrate(t, 'd1-list-two', { plan: 'true' });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['pending-migrations'], '2');
+    assert.equal(run.outputs['migrations-applied'], '0');
+    assert.equal(api.requests().filter((request) => request.path.endsWith('/query')).length, 2);
+    assert.match(run.summary, /### Plan/);
+  });
+});
+
+describe('command: restore', () => {
+  test('restores to the bookmark and gives the one that undoes it', async (t) => {
+    const { run, api } = await migrate(t, 'd1-restore-ok', { command: 'restore', bookmark: BOOKMARK });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs.outcome, 'success');
+    const restore = api.requests().find((request) => request.path.endsWith('/time_travel/restore'));
+    assert.ok(restore, 'no restore request');
+    assert.equal(restore.query, `bookmark=${BOOKMARK}`);
+    assert.match(run.summary, /### Undo this restore/);
+    assert.ok(run.summary.includes(`--bookmark=${PREVIOUS_BOOKMARK}`), run.summary);
+  });
+
+  test('a token without D1 Edit fails with the restore permission error', async (t) => {
+    const { run } = await migrate(t, 'd1-restore-7403', { command: 'restore', bookmark: BOOKMARK });
+    assert.equal(run.failed, true);
+    assert.equal(run.outputs['error-class'], 'authorization');
+    assert.equal(run.outputs['error-code'], '7403');
+    const [error] = stepErrors(run);
+    assert.match(error.message, /cannot restore this D1 database/);
+  });
+
+  test('restore without a bookmark fails naming the bookmark input', async (t) => {
+    const run = await runOffline(t, { command: 'restore', database: 'lab-db' });
+    assert.equal(run.steps[1].outcome, 'failure');
+    const [error] = stepErrors(run);
+    assert.equal(error.properties.title, 'cfdeploy: bad input');
+    assert.match(error.message, /'bookmark' input/);
+  });
+});
+
 describe('workflow commands in wrangler output', () => {
   test('are passed through as text: no annotation, mask or output comes from them', async (t) => {
     const dir = tempDir(t);
@@ -373,7 +426,7 @@ describe('bad inputs and platforms', () => {
     assert.equal(run.steps[1].outcome, 'failure');
     const [error] = stepErrors(run);
     assert.equal(error.properties.title, 'cfdeploy: bad input');
-    assert.match(error.message, /^command must be deploy, migrate, pages, run, preflight or explain, not 'bogus'/);
+    assert.match(error.message, /^command must be deploy, migrate, pages, restore, run, preflight or explain, not 'bogus'/);
   });
 
   test('a binary that does not match SHA256SUMS is refused before it runs', async (t) => {

@@ -62,6 +62,21 @@ test('actionlint finds nothing in the workflows', async () => {
   }
 });
 
+test('db-migrate.yml restores from workflow_dispatch behind an environment, one run per database', () => {
+  const workflow = YAML.parse(readFileSync(path.join(WORKFLOW_DIR, 'db-migrate.yml'), 'utf8'));
+  assert.ok(workflow.on.workflow_dispatch.inputs['restore-bookmark'], 'no restore-bookmark input');
+  const { migrate, restore } = workflow.jobs;
+  assert.equal(migrate.if, "inputs.restore-bookmark == ''");
+  assert.equal(restore.if, "inputs.restore-bookmark != ''");
+  assert.ok(restore.environment, 'the restore job has no environment to approve it');
+  const step = restore.steps.find((s) => s.uses === './');
+  assert.equal(step.with.command, 'restore');
+  assert.equal(step.with.bookmark, '${{ inputs.restore-bookmark }}');
+  assert.equal(migrate.steps.find((s) => s.uses === './').with.plan, 'first');
+  assert.match(workflow.concurrency.group, /inputs\.database/);
+  assert.doesNotMatch(workflow.concurrency.group, /github\.ref/);
+});
+
 test('every composite run step names its shell', () => {
   for (const [index, step] of steps.entries()) {
     if ('run' in step) assert.ok(step.shell, `step ${stepLabel(step, index)} has no shell`);

@@ -36,6 +36,15 @@ struct StepRun {
   nlohmann::json report;
 };
 
+// On a runner the token is masked first: the one place it may appear.
+std::string without_mask_command(std::string out) {
+  const std::string mask = std::string("::add-mask::") + k_token + "\n";
+  for (size_t at = out.find(mask); at != std::string::npos; at = out.find(mask)) {
+    out.erase(at, mask.size());
+  }
+  return out;
+}
+
 // A loopback port with nothing listening on it.
 int closed_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -51,12 +60,6 @@ int closed_port() {
 
 // On a runner (--format github) the token's mask command names it; the runner takes that
 // line and hides the token everywhere else, so only the rest of the output must not hold it.
-std::string without_token_mask(std::string out) {
-  const std::string mask = "::add-mask::" + std::string(k_token) + "\n";
-  size_t at = out.find(mask);
-  return at == std::string::npos ? out : out.erase(at, mask.size());
-}
-
 class EndToEnd : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -128,6 +131,39 @@ protected:
     return env;
   }
 
+  // Reports as on a runner, into files the test reads back.
+  void report_as_on_github() {
+    for (const char* file : {"summary.md", "output.txt"}) {
+      std::ofstream(m_dir / file).close();
+    }
+    m_extra_env = {
+        "GITHUB_ACTIONS=true",
+        "GITHUB_STEP_SUMMARY=" + (m_dir / "summary.md").string(),
+        "GITHUB_OUTPUT=" + (m_dir / "output.txt").string(),
+        "GITHUB_SERVER_URL=https://github.com",
+        "GITHUB_REPOSITORY=acme/notes",
+        "GITHUB_RUN_ID=42",
+        "GITHUB_WORKFLOW_REF=acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
+  }
+
+  std::string runner_file(const char* name) const {
+    std::ifstream in(m_dir / name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // Where the first request whose path holds `path_part` came, in the order the fake saw them.
+  size_t first_request_to(const std::string& path_part) const {
+    std::vector<testing::RecordedRequest> seen = m_fake->requests();
+    for (size_t i = 0; i < seen.size(); ++i) {
+      if (seen[i].path.find(path_part) != std::string::npos) {
+        return i;
+      }
+    }
+    return seen.size();
+  }
+
   StepRun cfdeploy(std::vector<std::string> args, bool expect_report = true) {
     std::string report = (m_dir / "report.json").string();
     args.insert(args.end(), {"--wrangler", wrangler(), "-C", project().string(), "--report", report,
@@ -142,7 +178,7 @@ protected:
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
-    EXPECT_EQ(without_token_mask(run.result.out).find(k_token), std::string::npos)
+    EXPECT_EQ(without_mask_command(run.result.out).find(k_token), std::string::npos)
         << "the token leaked to stdout";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
@@ -177,6 +213,10 @@ void expect_failure(const StepRun& run, const char* failure_class, nlohmann::jso
 
 using MigrateEndToEnd = EndToEnd;
 using DeployEndToEnd = EndToEnd;
+using RestoreEndToEnd = EndToEnd;
+
+constexpr const char* k_bookmark = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
+constexpr const char* k_previous = "00000084-00000010-00004c6d-0a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d";
 
 class PagesEndToEnd : public EndToEnd {
 protected:
@@ -353,6 +393,171 @@ TEST_F(MigrateEndToEnd, CheckLocalThenAppliesGoodMigrationsRemotely) {
   StepRun run = cfdeploy({"migrate", "lab-db", "--check-local"});
   EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
   EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(MigrateEndToEnd, TakesATimeTravelBookmarkBeforeApplying) {
+  start_fake("d1-apply-bookmark");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["restore_bookmark"], k_bookmark);
+  EXPECT_EQ(requests_to("/time_travel/bookmark"), 1u);
+  EXPECT_LT(first_request_to("/time_travel/bookmark"), first_request_to("/query"))
+      << "the bookmark is taken before wrangler touches the database";
+  EXPECT_NE(runner_file("output.txt").find("restore-bookmark<<"), std::string::npos);
+  EXPECT_NE(runner_file("output.txt").find(std::string("\n") + k_bookmark + "\n"),
+            std::string::npos);
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("### Undo this run"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
+}
+
+TEST_F(MigrateEndToEnd, AFailedThirdMigrationGivesTheRestoreCommand) {
+  add_broken_migration();
+  start_fake("d1-apply-third-fails");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "migration_sql", 7500, 1);
+  EXPECT_EQ(run.report["migration"], "0003_broken.sql");
+  EXPECT_EQ(run.report["applied_migrations"],
+            (nlohmann::json{"0001_create_users.sql", "0002_audit_7403_authentication_error.sql"}));
+  EXPECT_EQ(run.report["restore_bookmark"], k_bookmark);
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("Applied in this run: `0001_create_users.sql`, "
+                         "`0002_audit_7403_authentication_error.sql`. Failed: `0003_broken.sql`"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find(std::string("`cfdeploy restore lab-db --bookmark ") + k_bookmark + "`"),
+            std::string::npos);
+  EXPECT_NE(summary.find(std::string("`gh workflow run db-migrate.yml -f database=lab-db -f "
+                                     "restore-bookmark=") +
+                         k_bookmark + "`"),
+            std::string::npos)
+      << summary;
+}
+
+TEST_F(MigrateEndToEnd, WithoutABookmarkTheMigrationStillRunsAndSaysWhy) {
+  start_fake("d1-apply-ok");  // the fake has no route for the bookmark: 404, code 7000
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_TRUE(run.report["restore_bookmark"].is_null());
+  EXPECT_NE(run.report["restore_bookmark_problem"].get<std::string>().find("404"),
+            std::string::npos);
+  EXPECT_NE(run.result.err.find("warning: no restore point was recorded for lab-db"),
+            std::string::npos)
+      << run.result.err;
+  EXPECT_EQ(requests_to("/query"), 4u);
+}
+
+TEST_F(MigrateEndToEnd, NoBookmarkAsksForNone) {
+  start_fake("d1-apply-bookmark");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--no-bookmark"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(requests_to("/time_travel/"), 0u);
+  EXPECT_FALSE(run.report.contains("restore_bookmark"));
+}
+
+TEST_F(MigrateEndToEnd, ALocalRunAsksForNoBookmark) {
+  start_fake("d1-apply-bookmark");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--local"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(requests_to("/client/v4/"), 0u);
+  EXPECT_FALSE(run.report.contains("restore_bookmark"));
+}
+
+TEST_F(MigrateEndToEnd, PlanWithNothingPendingExitsZeroAndAppliesNothing) {
+  start_fake("d1-list-none");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"], nlohmann::json::array());
+  EXPECT_NE(run.report["command"].dump().find("\"list\""), std::string::npos);
+  EXPECT_EQ(requests_to("/time_travel/"), 0u);
+  EXPECT_NE(runner_file("output.txt").find("pending-migrations<<"), std::string::npos);
+  EXPECT_NE(runner_file("summary.md").find("No migrations were pending."), std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, PlanListsTwoPendingMigrationsInOrder) {
+  start_fake("d1-list-two");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"],
+            (nlohmann::json{"0001_create_users.sql", "0002_audit_7403_authentication_error.sql"}));
+  EXPECT_EQ(requests_to("/query"), 2u) << "the plan reads the migrations table only";
+  std::string outputs = runner_file("output.txt");
+  size_t at = outputs.find("pending-migrations<<");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(outputs.substr(outputs.find('\n', at) + 1, 2), "2\n");
+  EXPECT_NE(runner_file("summary.md")
+                .find("1. `0001_create_users.sql`\n"
+                      "2. `0002_audit_7403_authentication_error.sql`"),
+            std::string::npos);
+}
+
+TEST_F(MigrateEndToEnd, AnApplyShowsItsPlanFirst) {
+  start_fake("d1-apply-bookmark");
+  report_as_on_github();
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"].size(), 2u);
+  std::string summary = runner_file("summary.md");
+  EXPECT_LT(summary.find("### Plan"), summary.find("| Class |")) << summary;
+}
+
+TEST_F(MigrateEndToEnd, PlanFirstSaysWhenAnotherJobMigratedMeanwhile) {
+  start_fake("d1-plan-changed");
+  StepRun run = cfdeploy({"migrate", "lab-db", "--plan-first", "--no-bookmark"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["pending_migrations"].size(), 2u);
+  EXPECT_EQ(run.report["pending_at_apply"],
+            nlohmann::json{"0002_audit_7403_authentication_error.sql"});
+  EXPECT_EQ(run.report["plan_changed"], true);
+  EXPECT_NE(run.result.err.find("changed between the plan and the apply"), std::string::npos)
+      << run.result.err;
+}
+
+TEST_F(RestoreEndToEnd, RestoresAndGivesTheBookmarkThatUndoesIt) {
+  start_fake("d1-restore-ok");
+  report_as_on_github();
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_EQ(run.report["restored_to_bookmark"], k_bookmark);
+  EXPECT_EQ(run.report["previous_bookmark"], k_previous);
+  ASSERT_EQ(requests_to("/time_travel/restore"), 1u);
+  for (const auto& request : m_fake->requests()) {
+    if (request.path.find("/time_travel/restore") != std::string::npos) {
+      EXPECT_EQ(request.query, std::string("bookmark=") + k_bookmark);
+    }
+  }
+  std::string summary = runner_file("summary.md");
+  EXPECT_NE(summary.find("### Undo this restore"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(std::string("`wrangler d1 time-travel restore lab-db --bookmark=") +
+                         k_previous + "`"),
+            std::string::npos)
+      << summary;
+}
+
+TEST_F(RestoreEndToEnd, ABookmarkTooOldIsAConfigError) {
+  start_fake("d1-restore-too-old");
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark});
+  expect_failure(run, "config", 7510, 1);
+  EXPECT_EQ(run.report["id"], "d1-time-travel-too-old");
+}
+
+TEST_F(RestoreEndToEnd, A7403IsTheMissingD1EditPermission) {
+  start_fake("d1-restore-7403");
+  StepRun run = cfdeploy({"restore", "lab-db", "--bookmark", k_bookmark, "--retries", "2"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["id"], "d1-time-travel-permission-denied");
+  EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"), std::string::npos);
 }
 
 TEST_F(DeployEndToEnd, SucceedsAndReportsTheDeploymentUrl) {
