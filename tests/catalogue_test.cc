@@ -103,6 +103,19 @@ TEST(Catalogue, D1PermissionErrorNamesD1Edit) {
             entry->permissions.end());
 }
 
+TEST(Catalogue, A10000OnD1LeadsWithTheMissingD1Permission) {
+  // The threads behind it were tokens without D1 (the Workers template has
+  // none); a token Cloudflare no longer accepts comes second.
+  const CatalogueEntry* entry =
+      lookup(10000, "/accounts/a/d1/database/b/query", "Authentication error [code: 10000]");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->id, "d1-auth-permission");
+  EXPECT_EQ(entry->failure_class, FailureClass::authorization);
+  EXPECT_NE(entry->guidance.front().find("D1 \xE2\x80\xBA Edit"), std::string::npos);
+  EXPECT_EQ(class_for(10000, "/accounts/a/workers/scripts/w", "Authentication error"),
+            "authentication");
+}
+
 TEST(Catalogue, TheSameCodeMeansDifferentThingsPerProduct) {
   EXPECT_EQ(class_for(7500, "/accounts/a/d1/database/b/query",
                       "no such table: users: SQLITE_ERROR [code: 7500]"),

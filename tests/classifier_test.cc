@@ -61,7 +61,7 @@ TEST(Classifier, AColouredBoxWithIndentedNotes) {
                     "\xF0\x9F\x93\x8E It looks like you are authenticating Wrangler via a custom "
                     "API token set in an environment variable.\n";
   Verdict verdict = classify(log);
-  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(class_of(verdict), "authorization");  // 10000 on a D1 path: D1 permission missing
   EXPECT_EQ(verdict.primary->code, 10000);
   EXPECT_EQ(verdict.primary->line, 3u);
   EXPECT_EQ(verdict.primary->evidence, "Authentication error [code: 10000]");
@@ -276,7 +276,7 @@ TEST(Classifier, BoxMarkersFoundAfterAnyIconOrPrefix) {
         std::string("Error: \xE2\x9C\x98 [ERROR] "),
         std::string("web:deploy: \xE2\x9C\x98 [ERROR] ")}) {
     Verdict verdict = classify(head + rest);
-    EXPECT_EQ(class_of(verdict), "authentication") << head;
+    EXPECT_EQ(class_of(verdict), "authorization") << head;
     EXPECT_EQ(verdict.primary->code, 10000) << head;
   }
 }
@@ -527,7 +527,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(RecordedCase{"d1-apply-ok", "ok", std::nullopt},
                       RecordedCase{"d1-apply-7403", "authorization", 7403},
                       RecordedCase{"d1-apply-7403-on-migration", "authorization", 7403},
-                      RecordedCase{"d1-apply-10000", "authentication", 10000},
+                      RecordedCase{"d1-apply-10000", "authorization", 10000},
                       RecordedCase{"d1-apply-429-971", "rate_limit", 971},
                       RecordedCase{"d1-apply-429-text-1015", "rate_limit", std::nullopt},
                       RecordedCase{"d1-apply-500-10013", "transient", 10013},
