@@ -418,6 +418,45 @@ TEST(Classifier, WordsOutweighACredentialCodeAndTheReportSaysSo) {
   EXPECT_NE(verdict.primary->note.find("disagree"), std::string::npos);
 }
 
+TEST(Classifier, AContextual403IsAMissingPermissionNotABadToken) {
+  // Cloudflare's 403 answers name the page of the missing permission; the
+  // token itself was accepted.
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/mailer) "
+      "failed.\n\n"
+      "  Forbidden [code: 10000]\n"
+      "  To learn more about this error, visit: "
+      "https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/"
+      "update/\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(id_of(verdict), "auth-forbidden-permission");
+  EXPECT_EQ(verdict.primary->code, 10000);
+  // The same path with the older wording stays a refused token.
+  EXPECT_EQ(class_of(classify("\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+                              "(/accounts/a/workers/scripts/mailer) failed.\n\n"
+                              "  Authentication error [code: 10000]\n")),
+            "authentication");
+}
+
+TEST(Classifier, WranglerOnesStatusLineIsNotAContextual403) {
+  Verdict verdict = classify(
+      "Error: Something went wrong! Status: 403 Forbidden, Details {\n"
+      "  \"result\": null,\n  \"success\": false,\n  \"errors\": [\n    {\n"
+      "      \"code\": 10000,\n      \"message\": \"Authentication error\"\n    }\n  ],\n"
+      "  \"messages\": []\n}\n");
+  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(verdict.primary->code, 10000);
+}
+
+TEST(Classifier, A10000OnAWorkerPreviewIsTheTokensRole) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/workers/mailer/previews) failed.\n\n"
+      "  Authentication error [code: 10000]\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(id_of(verdict), "workers-previews-auth-permission");
+}
+
 TEST(Classifier, FailureSignalsWithoutAMessageAreUnknownNeverOk) {
   for (const std::string& signal : std::vector<std::string>{
            "npm ERR! code ELIFECYCLE", " ELIFECYCLE  Command failed with exit code 1.",
