@@ -54,8 +54,21 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   clean_line(raw_line, m_clean);
 
   if (std::optional<BoxHeader> header = box_header(m_clean)) {
+    size_t indent = m_clean.size() - trim_left(m_clean).size();
+    if (block.open && !block.warning && !header->warning && indent > block.header_indent) {
+      // An error listed inside another ("Build failed with 2 errors:" and
+      // esbuild's errors under it) is part of that box, and says more.
+      bool first_nested = block.evidence_line == block.first_line;
+      add_note(block, m_clean);
+      if (first_nested) {
+        block.evidence_line = m_line;
+        block.evidence_text = std::string(trim_left(m_clean).substr(0, k_max_block_text));
+      }
+      return;
+    }
     close_block(block);
     start_block(block, header->headline, header->warning);
+    block.header_indent = indent;
     block.evidence_text = std::string(trim_left(m_clean));
     return;
   }

@@ -399,6 +399,25 @@ TEST(Classifier, BuildErrorsAreConfigWithTheirSourceLocation) {
             "config");
 }
 
+TEST(Classifier, AnErrorListedInsideAnotherIsPartOfIt) {
+  // wrangler prints esbuild's errors indented under "Build failed with N
+  // errors:"; the listed error names the cause, the file and the line.
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Build failed with 1 error:\n\n"
+      "  \xE2\x9C\x98 [ERROR] Could not resolve \"node:crypto\"\n\n"
+      "      src/auth/session.ts:3:23:\n"
+      "        3 \xE2\x94\x82 import { randomUUID } from \"node:crypto\";\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/w) "
+      "failed.\n\n  Authentication error [code: 10000]\n");
+  EXPECT_EQ(id_of(verdict), "esbuild-could-not-resolve");
+  EXPECT_EQ(verdict.primary->location, "src/auth/session.ts:3:23");
+  EXPECT_EQ(verdict.primary->line, 3u);
+  EXPECT_EQ(verdict.primary->evidence, "\xE2\x9C\x98 [ERROR] Could not resolve \"node:crypto\"");
+  // A box at the same depth is an error of its own.
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_EQ(verdict.others[0].code, 10000);
+}
+
 TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
   Verdict verdict = classify(
       "\xE2\x96\xB2 [WARNING] The version of Wrangler you are using is now out-of-date.\n\n"
