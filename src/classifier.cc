@@ -423,6 +423,19 @@ bool recognised(const Finding& finding) {
   return finding.entry->failure_class != FailureClass::unknown;
 }
 
+// wrangler may say what failed in a box of its own ("Your Worker failed
+// validation because it exceeded size limits.") just before the API's box
+// with the code; the same failure, told with the code, is the better cause.
+std::vector<Finding>::iterator api_box_behind(std::vector<Finding>::iterator primary,
+                                              std::vector<Finding>::iterator end) {
+  auto next = std::next(primary);
+  if (primary->code || next == end || !next->boxed || !next->code ||
+      next->entry->failure_class != primary->entry->failure_class) {
+    return primary;
+  }
+  return next;
+}
+
 }  // namespace
 
 // A retry loop that ended well: wrangler's "done" line after a retry, and
@@ -492,6 +505,8 @@ Verdict Classifier::finish() {
                               [](const Finding& f) { return f.boxed && recognised(f); });
   if (primary == m_findings.end()) {
     primary = std::find_if(m_findings.begin(), m_findings.end(), recognised);
+  } else {
+    primary = api_box_behind(primary, m_findings.end());
   }
   if (fallback) {
     verdict.primary = std::move(*fallback);

@@ -418,6 +418,27 @@ TEST(Classifier, AnErrorListedInsideAnotherIsPartOfIt) {
   EXPECT_EQ(verdict.others[0].code, 10000);
 }
 
+TEST(Classifier, WranglersSummaryBoxGivesWayToTheApiBoxWithTheCode) {
+  std::string log =
+      "\xE2\x9C\x98 [ERROR] Your Worker failed validation because it exceeded size limits.\n\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/scripts/w/versions) "
+      "failed.\n\n"
+      "  Your Worker exceeded the size limit of 3 MiB. [code: 10027]\n";
+  Verdict verdict = classify(log);
+  EXPECT_EQ(class_of(verdict), "quota");
+  EXPECT_EQ(verdict.primary->code, 10027);
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_FALSE(verdict.others[0].code.has_value());
+  // A coded box of another class is another failure: the first stays the cause.
+  Verdict other = classify(
+      "\xE2\x9C\x98 [ERROR] Your Worker failed validation because it exceeded size limits.\n\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/w) "
+      "failed.\n\n  Authentication error [code: 10000]\n");
+  EXPECT_EQ(class_of(other), "quota");
+  EXPECT_FALSE(other.primary->code.has_value());
+}
+
 TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
   Verdict verdict = classify(
       "\xE2\x96\xB2 [WARNING] The version of Wrangler you are using is now out-of-date.\n\n"
