@@ -54,8 +54,21 @@ void Classifier::feed_line(std::string_view raw_line, Stream stream) {
   clean_line(raw_line, m_clean);
 
   if (std::optional<BoxHeader> header = box_header(m_clean)) {
+    size_t indent = m_clean.size() - trim_left(m_clean).size();
+    if (block.open && !block.warning && !header->warning && indent > block.header_indent) {
+      // An error listed inside another ("Build failed with 2 errors:" and
+      // esbuild's errors under it) is part of that box, and says more.
+      bool first_nested = block.evidence_line == block.first_line;
+      add_note(block, m_clean);
+      if (first_nested) {
+        block.evidence_line = m_line;
+        block.evidence_text = std::string(trim_left(m_clean).substr(0, k_max_block_text));
+      }
+      return;
+    }
     close_block(block);
     start_block(block, header->headline, header->warning);
+    block.header_indent = indent;
     block.evidence_text = std::string(trim_left(m_clean));
     return;
   }
@@ -410,6 +423,19 @@ bool recognised(const Finding& finding) {
   return finding.entry->failure_class != FailureClass::unknown;
 }
 
+// wrangler may say what failed in a box of its own ("Your Worker failed
+// validation because it exceeded size limits.") just before the API's box
+// with the code; the same failure, told with the code, is the better cause.
+std::vector<Finding>::iterator api_box_behind(std::vector<Finding>::iterator primary,
+                                              std::vector<Finding>::iterator end) {
+  auto next = std::next(primary);
+  if (primary->code || next == end || !next->boxed || !next->code ||
+      next->entry->failure_class != primary->entry->failure_class) {
+    return primary;
+  }
+  return next;
+}
+
 }  // namespace
 
 // A retry loop that ended well: wrangler's "done" line after a retry, and
@@ -481,6 +507,8 @@ Verdict Classifier::finish() {
                               [](const Finding& f) { return f.boxed && recognised(f); });
   if (primary == m_findings.end()) {
     primary = std::find_if(m_findings.begin(), m_findings.end(), recognised);
+  } else {
+    primary = api_box_behind(primary, m_findings.end());
   }
   if (fallback) {
     verdict.primary = std::move(*fallback);

@@ -87,6 +87,7 @@ private:
     bool evidence_has_code = false;
     bool inside_code_marker = false;  // the last line ended with "[code:"
     size_t blank_run = 0;
+    size_t header_indent = 0;  // spaces before the header's marker
     std::string headline;
     std::string text;  // headline and notes, capped
     std::string evidence_text;

@@ -103,6 +103,19 @@ TEST(Catalogue, D1PermissionErrorNamesD1Edit) {
             entry->permissions.end());
 }
 
+TEST(Catalogue, A10000OnD1LeadsWithTheMissingD1Permission) {
+  // The threads behind it were tokens without D1 (the Workers template has
+  // none); a token Cloudflare no longer accepts comes second.
+  const CatalogueEntry* entry =
+      lookup(10000, "/accounts/a/d1/database/b/query", "Authentication error [code: 10000]");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->id, "d1-auth-permission");
+  EXPECT_EQ(entry->failure_class, FailureClass::authorization);
+  EXPECT_NE(entry->guidance.front().find("D1 \xE2\x80\xBA Edit"), std::string::npos);
+  EXPECT_EQ(class_for(10000, "/accounts/a/workers/scripts/w", "Authentication error"),
+            "authentication");
+}
+
 TEST(Catalogue, TheSameCodeMeansDifferentThingsPerProduct) {
   EXPECT_EQ(class_for(7500, "/accounts/a/d1/database/b/query",
                       "no such table: users: SQLITE_ERROR [code: 7500]"),
@@ -140,6 +153,91 @@ TEST(Catalogue, AMissingBucketOfAWorkerBindingIsNotFound) {
   }
   EXPECT_EQ(class_for(10085, "/accounts/a/workers/scripts/w", "workers.api.error.bucket_not_found"),
             "not_found");
+}
+
+std::string id_for(std::optional<int> code, std::string resource, std::string text) {
+  const CatalogueEntry* entry = lookup(code, std::move(resource), std::move(text));
+  return entry ? entry->id : "none";
+}
+
+TEST(Catalogue, HyperdriveOriginCredentialsAreConfigNotTheApiToken) {
+  // 2013 is the origin database's password; authentication would send the
+  // user to the Cloudflare token, which works.
+  EXPECT_EQ(class_for(2013, "/accounts/a/hyperdrive/configs", "Invalid database credentials."),
+            "config");
+  EXPECT_EQ(class_for(2008, "/accounts/a/hyperdrive/configs/c", "Bad hostname."), "config");
+  EXPECT_EQ(class_for(2011, "/accounts/a/hyperdrive/configs", "Connection refused."), "config");
+  // The same numbers elsewhere are not Hyperdrive's.
+  EXPECT_EQ(lookup(2013, "/accounts/a/workers/scripts/w", "Invalid database credentials."),
+            nullptr);
+}
+
+TEST(Catalogue, Code10002IsAWorkersServerErrorButR2sUnauthorized) {
+  EXPECT_EQ(id_for(10002, "/accounts/a/workers/scripts/w", "workers.api.error.internal_server"),
+            "workers-internal-server-error");
+  EXPECT_EQ(class_for(10002, "/accounts/a/workers/scripts/w", "workers.api.error.internal_server"),
+            "transient");
+  EXPECT_TRUE(lookup(10002, "/accounts/a/workers/scripts/w", "")->retryable);
+  EXPECT_EQ(id_for(10002, "/accounts/a/r2/buckets/b", "Unauthorized"), "r2-unauthorized");
+  EXPECT_EQ(class_for(10002, "/accounts/a/r2/buckets/b", "Unauthorized"), "authentication");
+}
+
+TEST(Catalogue, QueuesCodesByMeaning) {
+  EXPECT_EQ(class_for(10104, "/accounts/a/queues/q/messages", "Queue does not exist"), "not_found");
+  EXPECT_EQ(class_for(11000, "/accounts/a/queues", "queue_not_found"), "not_found");
+  EXPECT_EQ(id_for(11004, "/accounts/a/queues/q/consumers", "workers.api.error.consumer_exists"),
+            "queues-consumer-exists");
+  EXPECT_EQ(class_for(11001, "/accounts/a/queues/q/consumers", "queue handler is missing"),
+            "config");
+  EXPECT_EQ(class_for(std::nullopt, "",
+                      "Queue \"jobs\" does not exist. To create it, run: wrangler queues create "
+                      "jobs"),
+            "not_found");
+}
+
+TEST(Catalogue, VectorizeCodesNeedTheVectorizePath) {
+  EXPECT_EQ(class_for(1005, "/accounts/a/vectorize/indexes", "vectorize.not_entitled"), "account");
+  EXPECT_EQ(lookup(1005, "/accounts/a/workers/scripts/w", "vectorize.not_entitled"), nullptr);
+  EXPECT_EQ(class_for(40026, "/accounts/a/vectorize/v2/indexes/i/metadata_index/create",
+                      "Expected request with `Content-Type: application/json`"),
+            "config");
+}
+
+TEST(Catalogue, ACustomDomainOverExistingDnsRecordsIsConfig) {
+  EXPECT_EQ(class_for(100117, "/accounts/a/workers/domains/records",
+                      "Hostname 'api.example.com' already has externally managed DNS records (A, "
+                      "CNAME, etc)."),
+            "config");
+}
+
+TEST(Catalogue, AStartupMessageWithCode10021GetsItsOwnGuidance) {
+  const std::string path = "/accounts/a/workers/scripts/w/versions";
+  EXPECT_EQ(id_for(10021, path, "No such compatibility flag: rpc_params_dup_stubs"),
+            "workers-compat-flag-unknown-code");
+  EXPECT_EQ(id_for(10021, path, "Can't set compatibility date in the future: 2030-06-05"),
+            "workers-compat-date-future-code");
+  EXPECT_EQ(id_for(10021, path, "Uncaught ReferenceError: global is not defined"),
+            "workers-startup-uncaught-exception");
+  EXPECT_EQ(id_for(10021, path, "Uncaught Error: No such module \"stream\"."),
+            "workers-startup-uncaught-exception");
+  EXPECT_EQ(id_for(10021, path, "Script startup exceeded CPU time limit."),
+            "workers-startup-limit-code");
+  EXPECT_EQ(id_for(10021, path, "binding DB of type d1 must have a valid `id` specified"),
+            "workers-validation-d1-placeholder");
+  EXPECT_EQ(id_for(10021, path, "something else entirely"), "workers-validation-error");
+  // Without the code an uncaught exception may be a local test run.
+  EXPECT_EQ(lookup(std::nullopt, "", "Uncaught ReferenceError: global is not defined"), nullptr);
+}
+
+TEST(Catalogue, EsbuildsOwnMessageOutranksTheBuildFailedWrapper) {
+  EXPECT_EQ(id_for(std::nullopt, "",
+                   "Build failed with 1 error: src/index.ts:2:9: ERROR: No matching export in "
+                   "\"src/lib/db.ts\" for import \"getDb\""),
+            "esbuild-no-matching-export");
+  EXPECT_EQ(
+      id_for(std::nullopt, "", "Build failed with 1 error: Could not resolve \"node:crypto\""),
+      "esbuild-could-not-resolve");
+  EXPECT_EQ(id_for(std::nullopt, "", "Build failed with 2 errors:"), "wrangler-build-failed");
 }
 
 TEST(Catalogue, MalformedResponsesAreClassifiedByStatus) {

@@ -61,7 +61,7 @@ TEST(Classifier, AColouredBoxWithIndentedNotes) {
                     "\xF0\x9F\x93\x8E It looks like you are authenticating Wrangler via a custom "
                     "API token set in an environment variable.\n";
   Verdict verdict = classify(log);
-  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(class_of(verdict), "authorization");  // 10000 on a D1 path: D1 permission missing
   EXPECT_EQ(verdict.primary->code, 10000);
   EXPECT_EQ(verdict.primary->line, 3u);
   EXPECT_EQ(verdict.primary->evidence, "Authentication error [code: 10000]");
@@ -276,7 +276,7 @@ TEST(Classifier, BoxMarkersFoundAfterAnyIconOrPrefix) {
         std::string("Error: \xE2\x9C\x98 [ERROR] "),
         std::string("web:deploy: \xE2\x9C\x98 [ERROR] ")}) {
     Verdict verdict = classify(head + rest);
-    EXPECT_EQ(class_of(verdict), "authentication") << head;
+    EXPECT_EQ(class_of(verdict), "authorization") << head;
     EXPECT_EQ(verdict.primary->code, 10000) << head;
   }
 }
@@ -399,6 +399,46 @@ TEST(Classifier, BuildErrorsAreConfigWithTheirSourceLocation) {
             "config");
 }
 
+TEST(Classifier, AnErrorListedInsideAnotherIsPartOfIt) {
+  // wrangler prints esbuild's errors indented under "Build failed with N
+  // errors:"; the listed error names the cause, the file and the line.
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] Build failed with 1 error:\n\n"
+      "  \xE2\x9C\x98 [ERROR] Could not resolve \"node:crypto\"\n\n"
+      "      src/auth/session.ts:3:23:\n"
+      "        3 \xE2\x94\x82 import { randomUUID } from \"node:crypto\";\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/w) "
+      "failed.\n\n  Authentication error [code: 10000]\n");
+  EXPECT_EQ(id_of(verdict), "esbuild-could-not-resolve");
+  EXPECT_EQ(verdict.primary->location, "src/auth/session.ts:3:23");
+  EXPECT_EQ(verdict.primary->line, 3u);
+  EXPECT_EQ(verdict.primary->evidence, "\xE2\x9C\x98 [ERROR] Could not resolve \"node:crypto\"");
+  // A box at the same depth is an error of its own.
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_EQ(verdict.others[0].code, 10000);
+}
+
+TEST(Classifier, WranglersSummaryBoxGivesWayToTheApiBoxWithTheCode) {
+  std::string log =
+      "\xE2\x9C\x98 [ERROR] Your Worker failed validation because it exceeded size limits.\n\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/scripts/w/versions) "
+      "failed.\n\n"
+      "  Your Worker exceeded the size limit of 3 MiB. [code: 10027]\n";
+  Verdict verdict = classify(log);
+  EXPECT_EQ(class_of(verdict), "quota");
+  EXPECT_EQ(verdict.primary->code, 10027);
+  ASSERT_EQ(verdict.others.size(), 1u);
+  EXPECT_FALSE(verdict.others[0].code.has_value());
+  // A coded box of another class is another failure: the first stays the cause.
+  Verdict other = classify(
+      "\xE2\x9C\x98 [ERROR] Your Worker failed validation because it exceeded size limits.\n\n\n"
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/w) "
+      "failed.\n\n  Authentication error [code: 10000]\n");
+  EXPECT_EQ(class_of(other), "quota");
+  EXPECT_FALSE(other.primary->code.has_value());
+}
+
 TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
   Verdict verdict = classify(
       "\xE2\x96\xB2 [WARNING] The version of Wrangler you are using is now out-of-date.\n\n"
@@ -416,6 +456,45 @@ TEST(Classifier, WordsOutweighACredentialCodeAndTheReportSaysSo) {
   EXPECT_EQ(class_of(verdict), "rate_limit");
   EXPECT_EQ(verdict.primary->code, 10000);
   EXPECT_NE(verdict.primary->note.find("disagree"), std::string::npos);
+}
+
+TEST(Classifier, AContextual403IsAMissingPermissionNotABadToken) {
+  // Cloudflare's 403 answers name the page of the missing permission; the
+  // token itself was accepted.
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API (/accounts/a/workers/scripts/mailer) "
+      "failed.\n\n"
+      "  Forbidden [code: 10000]\n"
+      "  To learn more about this error, visit: "
+      "https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/"
+      "update/\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(id_of(verdict), "auth-forbidden-permission");
+  EXPECT_EQ(verdict.primary->code, 10000);
+  // The same path with the older wording stays a refused token.
+  EXPECT_EQ(class_of(classify("\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+                              "(/accounts/a/workers/scripts/mailer) failed.\n\n"
+                              "  Authentication error [code: 10000]\n")),
+            "authentication");
+}
+
+TEST(Classifier, WranglerOnesStatusLineIsNotAContextual403) {
+  Verdict verdict = classify(
+      "Error: Something went wrong! Status: 403 Forbidden, Details {\n"
+      "  \"result\": null,\n  \"success\": false,\n  \"errors\": [\n    {\n"
+      "      \"code\": 10000,\n      \"message\": \"Authentication error\"\n    }\n  ],\n"
+      "  \"messages\": []\n}\n");
+  EXPECT_EQ(class_of(verdict), "authentication");
+  EXPECT_EQ(verdict.primary->code, 10000);
+}
+
+TEST(Classifier, A10000OnAWorkerPreviewIsTheTokensRole) {
+  Verdict verdict = classify(
+      "\xE2\x9C\x98 [ERROR] A request to the Cloudflare API "
+      "(/accounts/a/workers/workers/mailer/previews) failed.\n\n"
+      "  Authentication error [code: 10000]\n");
+  EXPECT_EQ(class_of(verdict), "authorization");
+  EXPECT_EQ(id_of(verdict), "workers-previews-auth-permission");
 }
 
 TEST(Classifier, FailureSignalsWithoutAMessageAreUnknownNeverOk) {
@@ -594,7 +673,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(RecordedCase{"d1-apply-ok", "ok", std::nullopt},
                       RecordedCase{"d1-apply-7403", "authorization", 7403},
                       RecordedCase{"d1-apply-7403-on-migration", "authorization", 7403},
-                      RecordedCase{"d1-apply-10000", "authentication", 10000},
+                      RecordedCase{"d1-apply-10000", "authorization", 10000},
                       RecordedCase{"d1-apply-429-971", "rate_limit", 971},
                       RecordedCase{"d1-apply-429-text-1015", "rate_limit", std::nullopt},
                       RecordedCase{"d1-apply-500-10013", "transient", 10013},

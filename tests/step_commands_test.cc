@@ -462,7 +462,7 @@ TEST(StepCommandsOnGithub, ExplainReportsASavedLog) {
   EXPECT_EQ(result.exit_code, 0);
   RunnerView view = as_runner_sees(result.out);
   ASSERT_EQ(view.commands.size(), 1u) << result.out;
-  EXPECT_NE(view.commands[0].find("authentication error (code 10000)"), std::string::npos);
+  EXPECT_NE(view.commands[0].find("authorization error (code 10000)"), std::string::npos);
   EXPECT_EQ(output_values(testing::read_whole_file(output))["error-code"], "10000");
   std::remove(output.c_str());
   std::remove(log.c_str());

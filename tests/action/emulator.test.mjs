@@ -135,11 +135,12 @@ describe('migrations over real wrangler', () => {
     }
   });
 
-  test('an invalid token tells how to replace the secret', async (t) => {
+  test('a token refused on D1 tells how to add D1 Edit and replace the secret', async (t) => {
     const { run } = await migrate(t, 'd1-apply-10000');
     const [error] = stepErrors(run);
-    assert.equal(run.outputs['error-class'], 'authentication', describeRun(run));
-    // The catalogue words it "…roll the old one, update the … secret".
+    assert.equal(run.outputs['error-class'], 'authorization', describeRun(run));
+    assert.match(error.message, /D1 › Edit/);
+    // The catalogue words it "Update the CLOUDFLARE_API_TOKEN secret in the repository …".
     assert.match(error.message, /update the CLOUDFLARE_API_TOKEN secret/i);
     assert.match(run.summary, /update the CLOUDFLARE_API_TOKEN secret/i);
   });

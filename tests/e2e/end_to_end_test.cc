@@ -275,16 +275,16 @@ TEST_F(MigrateEndToEnd, AD1PermissionErrorMakesExactlyOneAttempt) {
   EXPECT_NE(run.result.err.find("Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit"), std::string::npos);
 }
 
-TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith403IsNotRetried) {
+TEST_F(MigrateEndToEnd, ARefusedTokenWith403IsNotRetried) {
   start_fake("d1-apply-10000");
-  expect_failure(cfdeploy({"migrate", "lab-db"}), "authentication", 10000, 1);
+  expect_failure(cfdeploy({"migrate", "lab-db"}), "authorization", 10000, 1);
   EXPECT_EQ(requests_to("/query"), 1u);
 }
 
 TEST_F(MigrateEndToEnd, A10000IsToldApartByVerifyingTheToken) {
   start_fake("d1-apply-10000");  // the token verifies as active
   StepRun run = cfdeploy({"migrate", "lab-db"});
-  expect_failure(run, "authentication", 10000, 1);
+  expect_failure(run, "authorization", 10000, 1);
   EXPECT_NE(run.report["token_check"].get<std::string>().find("valid and active, so the 10000 "
                                                               "means it lacks a permission"),
             std::string::npos);
@@ -310,9 +310,9 @@ TEST_F(MigrateEndToEnd, PreflightStopsA7403BeforeWranglerStarts) {
   EXPECT_EQ(queries, 1u);
 }
 
-TEST_F(MigrateEndToEnd, AnAuthenticationErrorWith400IsNotRetried) {
+TEST_F(MigrateEndToEnd, ARefusedTokenWith400IsNotRetried) {
   start_fake("d1-apply-10000-400");
-  expect_failure(cfdeploy({"migrate", "lab-db"}), "authentication", 10000, 1);
+  expect_failure(cfdeploy({"migrate", "lab-db"}), "authorization", 10000, 1);
 }
 
 TEST_F(MigrateEndToEnd, ARateLimitIsRetried) {
