@@ -1,14 +1,15 @@
 // The Markdown written to $GITHUB_STEP_SUMMARY: a headline, the facts in a
-// table, the fix as a checklist, the token permissions for credential
-// errors with links that make the fix, and the error lines folded away. A pure function of the
-// result; every value from elsewhere (argv, names, versions, URLs, log text) is redacted and
-// escaped for where it goes (markdown.h), and the whole stays under 1 MiB.
+// table, the diagnosis (what the API said after the failure), the fix as a checklist, the token
+// permissions for credential errors with links that make the fix, and the error lines folded away.
+// A pure function of the result; every value from elsewhere (argv, names, versions, URLs, log text)
+// is redacted and escaped for where it goes (markdown.h), and the whole stays under 1 MiB.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "classifier.h"
+#include "failure_diagnosis.h"
 #include "fix_links.h"
 
 namespace cfdeploy {
@@ -23,6 +24,7 @@ struct SummaryInput {
   std::string wrangler_version;
   std::string retry_note;
   GithubRun github_run;  // the run's pages, for the secret and re-run links; may be empty
+  const Diagnosis* diagnosis = nullptr;  // what the API said after the failure, if asked
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.

@@ -297,4 +297,9 @@ std::optional<int> preflight_gate(const PreflightGate& gate) {
   return status;
 }
 
+PreflightInput read_gate_input(const PreflightGate& gate) {
+  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
+  return build_input(request_from_gate(gate), token);
+}
+
 }  // namespace cfdeploy

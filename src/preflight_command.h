@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "preflight.h"
+
 namespace CLI {
 class App;
 }
@@ -54,5 +56,9 @@ struct PreflightGate {
 /// status to stop with when a check failed or preflight could not run, or nullopt when the
 /// step may go on (could-not-check does not stop it).
 std::optional<int> preflight_gate(const PreflightGate& gate);
+
+/// What preflight_gate would check for `gate`, read from the configuration and the
+/// environment without asking anything: for the diagnosis of a failed step.
+PreflightInput read_gate_input(const PreflightGate& gate);
 
 }  // namespace cfdeploy

@@ -66,12 +66,13 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv, 
   return options;
 }
 
-// `environment` is the wrangler --env, for finding lines in the configuration.
+// `environment` is the wrangler --env, for finding lines in the configuration; `database`
+// migrate's DATABASE, for the diagnosis after a failure.
 SessionSettings session_settings(const StepFlags& flags, ReportFormat format, Deadline deadline,
-                                 std::string environment = "") {
+                                 std::string environment = "", std::string database = "") {
   StepReportSettings report{format, flags.mask_account_id, flags.report_path, flags.directory,
                             std::move(environment)};
-  return SessionSettings{std::move(report), deadline};
+  return SessionSettings{std::move(report), deadline, std::move(database)};
 }
 
 std::vector<std::string> wrangler_argv(const WranglerFlags& flags,
@@ -157,8 +158,9 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
       return *stop;
     }
   }
-  StepSession session(
-      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  StepSession session(session_settings(flags.wrangler.step, format, deadline,
+                                       flags.wrangler.environment,
+                                       flags.local ? "" : flags.database));
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;

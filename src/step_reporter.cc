@@ -56,9 +56,16 @@ public:
   }
 
   void report_step(const StepResult& result, const std::vector<std::string>& command) override {
-    SummaryInput summary{step_label(command),     &result.verdict,   result.attempts.size(),
-                         result.duration,         result.exit_code,  result.deployment_url,
-                         result.wrangler_version, result.retry_note, {}};
+    SummaryInput summary{step_label(command),
+                         &result.verdict,
+                         result.attempts.size(),
+                         result.duration,
+                         result.exit_code,
+                         result.deployment_url,
+                         result.wrangler_version,
+                         result.retry_note,
+                         {},
+                         result.diagnosis ? &*result.diagnosis : nullptr};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";

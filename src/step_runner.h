@@ -14,6 +14,7 @@
 #include "catalogue.h"
 #include "classifier.h"
 #include "error.h"
+#include "failure_diagnosis.h"
 #include "process.h"
 #include "retry_policy.h"
 
@@ -49,8 +50,9 @@ struct StepResult {
   int cancelled_by = 0;  // SIGINT/SIGTERM that cancelled the step, or 0
   std::string deployment_url;
   std::string wrangler_version;
-  std::string token_check;  // after a 10000: what verifying the token found
-  std::string retry_note;   // why the last failure was, or was not, retried
+  std::string token_check;             // after a 10000: what verifying the token found
+  std::optional<Diagnosis> diagnosis;  // after a failure the API can say more about
+  std::string retry_note;              // why the last failure was, or was not, retried
   std::chrono::milliseconds duration{0};
 
   bool ok() const { return exit_code == 0; }

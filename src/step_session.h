@@ -1,7 +1,7 @@
 // One step's reporting, from the first byte of its output to the report file:
-// the child's output echoed live, the end-of-step summary, the token check
-// after a 10000, the JSON report and, on GitHub, the annotations, outputs and
-// job summary. `deploy` and `migrate --check-local` run two steps in one.
+// the child's output echoed live, the diagnosis after a failure the API can say
+// more about (step_diagnosis), the end-of-step summary, the JSON report and, on GitHub, the
+// annotations, outputs and job summary. `deploy` and `migrate --check-local` run two steps in one.
 #pragma once
 
 #include <unistd.h>
@@ -31,6 +31,7 @@ std::optional<std::chrono::milliseconds> time_left(Deadline deadline);
 struct SessionSettings {
   StepReportSettings report;  // where the output goes, and what the report names
   Deadline deadline;          // the command's, from its --timeout
+  std::string database;       // migrate's DATABASE, for the diagnosis after a failure
 };
 
 class StepSession {
