@@ -54,8 +54,8 @@ std::string diagnosis_text(const Diagnosis& diagnosis) {
   std::ostringstream out;
   out << "cfdeploy: diagnosis: " << diagnosis.conclusion << "\n";
   for (const CheckResult& check : diagnosis.checks) {
-    out << "cfdeploy:   " << to_string(check.status) << ": " << check.title << ": "
-        << check.detail << "\n";
+    out << "cfdeploy:   " << to_string(check.status) << ": " << check.title << ": " << check.detail
+        << "\n";
   }
   if (diagnosis.config_fix) {
     out << "cfdeploy: change " << diagnosis.config_fix->where.text()

@@ -97,8 +97,7 @@ std::string joined(const std::vector<std::string>& words, const std::string& sep
 
 // A token or account that is itself the problem, or could not be checked; nothing when the
 // token is valid and reaches the account, so the caller goes on from there.
-std::optional<std::string> credential_problem(Diagnosis& diagnosis,
-                                              const PreflightAnswers& answers,
+std::optional<std::string> credential_problem(Diagnosis& diagnosis, const PreflightAnswers& answers,
                                               const CheckResult& account) {
   switch (diagnosis.token->status) {
     case TokenStatus::expired:
@@ -131,10 +130,9 @@ std::string reach_text(const PreflightAnswers& answers) {
              : "The token is valid";
 }
 
-std::string credential_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers, const CheckResult& account,
-                                  const Finding& finding) {
-  if (std::optional<std::string> problem =
-          credential_problem(diagnosis, answers, account)) {
+std::string credential_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers,
+                                  const CheckResult& account, const Finding& finding) {
+  if (std::optional<std::string> problem = credential_problem(diagnosis, answers, account)) {
     return *problem;
   }
   const std::vector<std::string>& permissions = finding.entry->permissions;
@@ -168,10 +166,10 @@ void add_database_fix(Diagnosis& diagnosis, const PreflightAnswers& answers,
   set_config_fix(diagnosis, *db.database_id.where, "database_id", db.database_id.value, *right);
 }
 
-std::string d1_access_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers, const CheckResult& account,
+std::string d1_access_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers,
+                                 const CheckResult& account,
                                  const std::vector<D1DatabaseConfig>& databases) {
-  if (std::optional<std::string> problem =
-          credential_problem(diagnosis, answers, account)) {
+  if (std::optional<std::string> problem = credential_problem(diagnosis, answers, account)) {
     return *problem;
   }
   std::string reach = reach_text(answers);
@@ -188,16 +186,16 @@ std::string d1_access_conclusion(Diagnosis& diagnosis, const PreflightAnswers& a
   }
   if (by_id.inconclusive()) {
     diagnosis.could_not_check = true;
-    return reach + "; whether " + named + " exists there could not be checked (" +
-           by_id.summary() + ").";
+    return reach + "; whether " + named + " exists there could not be checked (" + by_id.summary() +
+           ").";
   }
   if (by_id.status == 404 || by_id.has_error_code(7404)) {
     add_database_fix(diagnosis, answers, *db);
     return reach + ", but " + named +
            " is not in it: the database belongs to another account, or its id is stale" +
-           (diagnosis.config_fix ? "; '" + db->label() + "' in this account has id " +
-                                       diagnosis.config_fix->value
-                                 : std::string()) +
+           (diagnosis.config_fix
+                ? "; '" + db->label() + "' in this account has id " + diagnosis.config_fix->value
+                : std::string()) +
            ".";
   }
   return reach + ", but may not read its D1 databases either (" + by_id.summary() + "), " + lacks;
@@ -218,7 +216,8 @@ std::string list_in_account(CloudflareApi& api, Diagnosis& diagnosis,
     text = "Could not list the " + what + " in " + account_text(answers) + " (" +
            response.summary() + ").";
   } else if (!response.ok() || !response.result.is_array()) {
-    check = conclude(check, CheckStatus::fail, "The token may not list them: " + response.summary());
+    check =
+        conclude(check, CheckStatus::fail, "The token may not list them: " + response.summary());
     text = "The token may not list the " + what + " in " + account_text(answers) + " (" +
            response.summary() + ").";
   } else if (response.result.empty()) {
@@ -234,11 +233,9 @@ std::string list_in_account(CloudflareApi& api, Diagnosis& diagnosis,
 }
 
 std::string d1_not_found_conclusion(CloudflareApi& api, Diagnosis& diagnosis,
-                                    const PreflightAnswers& answers,
-                                    const CheckResult& account,
+                                    const PreflightAnswers& answers, const CheckResult& account,
                                     const std::vector<D1DatabaseConfig>& databases) {
-  if (std::optional<std::string> problem =
-          credential_problem(diagnosis, answers, account)) {
+  if (std::optional<std::string> problem = credential_problem(diagnosis, answers, account)) {
     return *problem;
   }
   for (const D1DatabaseConfig& db : databases) {
@@ -258,9 +255,9 @@ std::string d1_not_found_conclusion(CloudflareApi& api, Diagnosis& diagnosis,
                          "name", "uuid");
 }
 
-std::string scripts_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers, const CheckResult& account) {
-  if (std::optional<std::string> problem =
-          credential_problem(diagnosis, answers, account)) {
+std::string scripts_conclusion(Diagnosis& diagnosis, const PreflightAnswers& answers,
+                               const CheckResult& account) {
+  if (std::optional<std::string> problem = credential_problem(diagnosis, answers, account)) {
     return *problem;
   }
   if (!answers.scripts) {
@@ -277,8 +274,8 @@ std::string scripts_conclusion(Diagnosis& diagnosis, const PreflightAnswers& ans
            response.summary() + ").";
   }
   std::string names = listed_names(response.result, "id", nullptr);
-  return "The Workers in " + account_text(answers) + " are: " +
-         (names.empty() ? std::string("none") : names) + ".";
+  return "The Workers in " + account_text(answers) +
+         " are: " + (names.empty() ? std::string("none") : names) + ".";
 }
 
 // The accounts the token reaches, and where the right one goes.
@@ -288,7 +285,8 @@ std::string accounts_conclusion(Diagnosis& diagnosis, const PreflightInput& inpu
   TokenStatus token = diagnosis.token->status;
   if (token == TokenStatus::expired || token == TokenStatus::disabled ||
       token == TokenStatus::invalid) {
-    diagnosis.checks.push_back(conclude(check, CheckStatus::skipped, "Skipped: the token was refused."));
+    diagnosis.checks.push_back(
+        conclude(check, CheckStatus::skipped, "Skipped: the token was refused."));
     return explain_token_state(*diagnosis.token);
   }
   if (!answers.accounts) {
@@ -326,7 +324,8 @@ std::string accounts_conclusion(Diagnosis& diagnosis, const PreflightInput& inpu
   const ConfigValue* line = input.config ? &input.config->account_id : nullptr;
   std::string where = line != nullptr && line->where
                           ? "account_id at " + line->where->text()
-                          : "account_id in " + (input.config ? input.config->path : "the configuration") +
+                          : "account_id in " +
+                                (input.config ? input.config->path : "the configuration") +
                                 ", or CLOUDFLARE_ACCOUNT_ID,";
   // One account reached, and the configuration names another: the one reached is right.
   std::string only = list.size() == 1 ? api_string(list[0], "id") : "";
@@ -335,8 +334,8 @@ std::string accounts_conclusion(Diagnosis& diagnosis, const PreflightInput& inpu
     set_config_fix(diagnosis, *line->where, "account_id", line->value, only);
   }
   std::string wrong =
-      chosen.id.empty() ? "No account id is set" : "Account " + chosen.id + " from " + chosen.origin +
-                                                       " is not one of them";
+      chosen.id.empty() ? "No account id is set"
+                        : "Account " + chosen.id + " from " + chosen.origin + " is not one of them";
   return reaches + ". " + wrong + ": set " + where + " to " +
          (list.size() == 1 ? api_string(list[0], "id") : "one of them") + ".";
 }
@@ -396,8 +395,8 @@ Diagnosis run_diagnosis(CloudflareApi& api, const Finding& finding, PreflightInp
       break;
     case DiagnosisKind::not_found:
       if (d1) {
-        diagnosis.conclusion = d1_not_found_conclusion(api, diagnosis, answers, account,
-                                                       input.databases);
+        diagnosis.conclusion =
+            d1_not_found_conclusion(api, diagnosis, answers, account, input.databases);
       } else if (input.workers_scripts) {
         diagnosis.conclusion = scripts_conclusion(diagnosis, answers, account);
       } else if (std::optional<std::string> problem =
@@ -453,7 +452,7 @@ std::optional<DiagnosisKind> diagnosis_kind(const Finding& finding) {
     case FailureClass::config:
       // A name that is not in the configuration: the account's databases show the right one.
       return entry.id == "d1-binding-not-in-config" ? std::optional(DiagnosisKind::not_found)
-                                                   : std::nullopt;
+                                                    : std::nullopt;
     case FailureClass::account:
       if (has_code(finding, 7003) || has_code(finding, 7000) ||
           entry.id == "account-multiple-accounts") {
@@ -482,7 +481,8 @@ Diagnosis diagnose_failure(CloudflareApi& api, const Finding& finding, Preflight
     Diagnosis diagnosis;
     diagnosis.kind = kind_of(finding);
     diagnosis.could_not_check = true;
-    diagnosis.conclusion = std::string("Could not check: the diagnosis stopped (") + e.what() + ").";
+    diagnosis.conclusion =
+        std::string("Could not check: the diagnosis stopped (") + e.what() + ").";
     return diagnosis;
   }
 }

@@ -52,16 +52,19 @@ TEST(DiagnosisReport, TextSaysTheConclusionTheChecksAndTheLineToChange) {
   std::string text = diagnosis_text(stale_database_id());
   EXPECT_TRUE(contains(text, "cfdeploy: diagnosis: Account a has no database x"));
   EXPECT_TRUE(contains(text, "cfdeploy:   fail: D1 database 'lab-db'"));
-  EXPECT_TRUE(contains(text, "cfdeploy: change wrangler.toml:8 to: database_id = "
-                             "\"22222222-3333-4444-5555-666666666666\"\n"));
+  EXPECT_TRUE(contains(text,
+                       "cfdeploy: change wrangler.toml:8 to: database_id = "
+                       "\"22222222-3333-4444-5555-666666666666\"\n"));
 }
 
 TEST(DiagnosisReport, MarkdownShowsTheReplacementLineAndTheDiff) {
   std::string markdown = diagnosis_markdown(stale_database_id());
   EXPECT_TRUE(contains(markdown, "### Diagnosis\n"));
-  EXPECT_TRUE(contains(markdown, "```\ndatabase_id = \"22222222-3333-4444-5555-666666666666\"\n```"))
+  EXPECT_TRUE(
+      contains(markdown, "```\ndatabase_id = \"22222222-3333-4444-5555-666666666666\"\n```"))
       << markdown;
-  EXPECT_TRUE(contains(markdown, "```diff\n--- a/wrangler.toml\n+++ b/wrangler.toml\n@@ -5,4 +5,4 @@\n"))
+  EXPECT_TRUE(
+      contains(markdown, "```diff\n--- a/wrangler.toml\n+++ b/wrangler.toml\n@@ -5,4 +5,4 @@\n"))
       << markdown;
   EXPECT_TRUE(contains(markdown, "+database_id = \"22222222-3333-4444-5555-666666666666\"\n```"));
 }
@@ -70,7 +73,8 @@ TEST(DiagnosisReport, CouldNotCheckIsShownAsSuch) {
   Diagnosis diagnosis;
   diagnosis.could_not_check = true;
   diagnosis.conclusion = "Could not check the token (HTTP 503).";
-  EXPECT_TRUE(contains(diagnosis_markdown(diagnosis), "_Could not check the token \\(HTTP 503\\)\\._"));
+  EXPECT_TRUE(
+      contains(diagnosis_markdown(diagnosis), "_Could not check the token \\(HTTP 503\\)\\._"));
 }
 
 TEST(DiagnosisReport, TheAnnotationSitsAtTheLineWithTheReplacement) {

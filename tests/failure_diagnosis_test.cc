@@ -59,8 +59,8 @@ TEST(FailureDiagnosis, EachRowOfTheTableHasItsKind) {
 
 TEST(FailureDiagnosis, FailuresTheApiCannotExplainFurtherHaveNoKind) {
   // No token reached wrangler: nothing was asked, so there is nothing to verify.
-  EXPECT_FALSE(diagnosis_kind(finding_for(std::nullopt, "",
-                                          "it's necessary to set a CLOUDFLARE_API_TOKEN")));
+  EXPECT_FALSE(diagnosis_kind(
+      finding_for(std::nullopt, "", "it's necessary to set a CLOUDFLARE_API_TOKEN")));
   EXPECT_FALSE(diagnosis_kind(
       finding_for(7500, k_query_path, "near \"CREAT\": syntax error at offset 0: SQLITE_ERROR")));
 }
@@ -96,8 +96,9 @@ TEST(FailureDiagnosis, A7403OnD1ForADatabaseOfAnotherAccountSaysSo) {
       .on("GET " + k_by_id, answer(404, nullptr, {{7404, "The database could not be found"}}))
       .on("GET " + k_by_name, answer(200, json::array()));
   Diagnosis diagnosis = diagnose(api, d1_7403());
-  EXPECT_TRUE(contains(diagnosis.conclusion, "is not in it: the database belongs to another "
-                                             "account, or its id is stale"))
+  EXPECT_TRUE(contains(diagnosis.conclusion,
+                       "is not in it: the database belongs to another "
+                       "account, or its id is stale"))
       << diagnosis.conclusion;
 }
 
@@ -155,9 +156,9 @@ TEST(FailureDiagnosis, AValidTokenThatReachesTheAccountIsMissingAPermission) {
   all_good(api);
   Diagnosis diagnosis =
       diagnose(api, finding_for(10000, k_query_path, "Authentication error [code: 10000]"));
-  EXPECT_TRUE(contains(diagnosis.conclusion, "The token is valid and reaches account " +
-                                                 k_account + " ('Lab Account'), so it is missing "
-                                                             "a permission this request needs"))
+  EXPECT_TRUE(contains(diagnosis.conclusion, "The token is valid and reaches account " + k_account +
+                                                 " ('Lab Account'), so it is missing "
+                                                 "a permission this request needs"))
       << diagnosis.conclusion;
   ASSERT_TRUE(diagnosis.token);
   EXPECT_EQ(diagnosis.token->status, TokenStatus::active);
@@ -168,8 +169,8 @@ TEST(FailureDiagnosis, AValidTokenThatCannotReachTheAccountIsForAnotherAccount) 
   all_good(api).on("GET " + k_base, answer(403, nullptr, {{9109, "Unauthorized to access"}}));
   Diagnosis diagnosis =
       diagnose(api, finding_for(10000, k_base + "/workers/scripts/w", "Authentication error"));
-  EXPECT_TRUE(contains(diagnosis.conclusion, "The token is valid, but it cannot reach account " +
-                                                 k_account))
+  EXPECT_TRUE(contains(diagnosis.conclusion,
+                       "The token is valid, but it cannot reach account " + k_account))
       << diagnosis.conclusion;
 }
 
@@ -209,7 +210,8 @@ TEST(FailureDiagnosis, TooManyAccountsListsThemByNameAndId) {
   EXPECT_EQ(diagnosis.conclusion,
             "The token reaches 2 accounts: 'Lab Account' (" + k_account +
                 "), 'Other Account' (fedcba9876543210fedcba9876543210). No account id is set: "
-                "set account_id in " + input.config->path + ", or CLOUDFLARE_ACCOUNT_ID, to one of them.");
+                "set account_id in " +
+                input.config->path + ", or CLOUDFLARE_ACCOUNT_ID, to one of them.");
   EXPECT_FALSE(diagnosis.config_fix);
 }
 
@@ -219,10 +221,10 @@ TEST(FailureDiagnosis, AWrongAccountIdGetsTheOneTheTokenReachesAtItsLine) {
   api.on("GET /user/tokens/verify", token_status("active"))
       .on("GET /accounts?per_page=50",
           answer(200, json::array({{{"id", right}, {"name", "Other Account"}}})));
-  Diagnosis diagnosis = diagnose(
-      api, finding_for(7003, k_base + "/workers/scripts/lab-worker",
-                       "Could not route to /accounts/x, perhaps your object identifier is "
-                       "invalid? [code: 7003]"));
+  Diagnosis diagnosis =
+      diagnose(api, finding_for(7003, k_base + "/workers/scripts/lab-worker",
+                                "Could not route to /accounts/x, perhaps your object identifier is "
+                                "invalid? [code: 7003]"));
   ASSERT_TRUE(diagnosis.config_fix) << diagnosis.conclusion;
   EXPECT_EQ(diagnosis.config_fix->where.line, 5);
   EXPECT_EQ(diagnosis.config_fix->replacement, "account_id = \"" + right + "\"");
@@ -234,9 +236,9 @@ TEST(FailureDiagnosis, AWrongAccountIdGetsTheOneTheTokenReachesAtItsLine) {
 TEST(FailureDiagnosis, AMissingWorkerListsTheAccountsWorkers) {
   ScriptedApi api;
   all_good(api);
-  Diagnosis diagnosis = diagnose(
-      api, finding_for(10007, k_base + "/workers/scripts/lab-wroker/secrets",
-                       "This Worker does not exist on your account. [code: 10007]"));
+  Diagnosis diagnosis =
+      diagnose(api, finding_for(10007, k_base + "/workers/scripts/lab-wroker/secrets",
+                                "This Worker does not exist on your account. [code: 10007]"));
   EXPECT_EQ(diagnosis.conclusion,
             "The Workers in account " + k_account + " ('Lab Account') are: 'lab-worker'.");
 }
