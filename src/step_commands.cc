@@ -140,7 +140,7 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   // The check needs no network: keep miniflare from fetching its cf.json.
   options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
-  StepResult result = session.execute(options);
+  StepResult result = session.execute(options, StepTarget::local);
   std::filesystem::remove_all(dir);
   if (result.ok()) {
     return std::nullopt;
@@ -159,8 +159,7 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
     }
   }
   StepSession session(session_settings(flags.wrangler.step, format, deadline,
-                                       flags.wrangler.environment,
-                                       flags.local ? "" : flags.database));
+                                       flags.wrangler.environment, flags.database));
   if (flags.check_local) {
     if (std::optional<int> failed = check_locally(flags, session, deadline)) {
       return *failed;
@@ -175,7 +174,8 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
   if (flags.local) {
     options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   }
-  return session.finish(session.execute(options), options.argv);
+  StepTarget touches = flags.local ? StepTarget::local : StepTarget::remote;
+  return session.finish(session.execute(options, touches), options.argv);
 }
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {

@@ -90,13 +90,13 @@ StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settin
 
 StepSession::~StepSession() { set_output_deadline(std::nullopt); }
 
-StepResult StepSession::execute(const StepOptions& options) {
+StepResult StepSession::execute(const StepOptions& options, StepTarget target) {
   m_reporter->start_child_output();
   StepContext context = make_context();
   Result<StepResult> result = run_step(options, context);
-  if (result) {
+  if (result && target == StepTarget::remote) {
     diagnose_after_failure(result.value(), m_settings);
-  } else {
+  } else if (!result) {
     result = not_started_result(result.error(), builtin_catalogue());
   }
   // The summary quotes the child's error text: it is escaped, and on GitHub

@@ -28,6 +28,10 @@ using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 /// What is left of `deadline` (never negative); nullopt when there is none.
 std::optional<std::chrono::milliseconds> time_left(Deadline deadline);
 
+/// What a step works on: Cloudflare's API (diagnosed after a failure), or only local
+/// state (wrangler's local D1), which the API knows nothing about.
+enum class StepTarget { remote, local };
+
 struct SessionSettings {
   StepReportSettings report;  // where the output goes, and what the report names
   Deadline deadline;          // the command's, from its --timeout
@@ -43,8 +47,9 @@ public:
 
   /// Runs the step with live output and prints the summary. A command that
   /// could not be started is a failed step too (exit status 127), reported
-  /// like any other.
-  StepResult execute(const StepOptions& options);
+  /// like any other. A failure the API can say more about is diagnosed first,
+  /// unless `target` says the step touched only local state.
+  StepResult execute(const StepOptions& options, StepTarget target = StepTarget::remote);
 
   /// Writes the report file and, on GitHub, the report; returns the exit status.
   int finish(const StepResult& result, const std::vector<std::string>& command);

@@ -554,6 +554,15 @@ TEST_F(MigrateEndToEnd, MoreThanOneAccountListsThemByNameAndId) {
       << conclusion_of(run);
 }
 
+TEST_F(MigrateEndToEnd, ALocalFailureAsksTheApiNothing) {
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "notes-db", "--local"});
+  expect_failure(run, "config", nullptr, 1);
+  EXPECT_TRUE(run.report["diagnosis"].is_null());
+  EXPECT_EQ(requests_to("/accounts/"), 0u);
+  EXPECT_EQ(requests_to("/tokens/verify"), 0u);
+}
+
 TEST_F(MigrateEndToEnd, ASuccessAsksNothingAfterwards) {
   start_fake("d1-apply-ok");
   StepRun run = cfdeploy({"migrate", "lab-db"});
