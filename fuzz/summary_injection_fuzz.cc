@@ -1,6 +1,7 @@
 // What values from elsewhere can do to the job summaries, the annotations and cfdeploy's own
-// messages: nothing. Argv, names, versions, URLs, migration names, log lines and preflight's
-// API messages are fuzzed into a step's summary and a preflight summary; read back with a
+// messages: nothing. Argv, names, versions, URLs, migration names, log lines, preflight's
+// API messages and a diagnosis (its conclusion, its checks, and a configuration fix's lines,
+// fenced in the summary) are fuzzed into a step's summary and a preflight summary; read back with a
 // model of GitHub's Markdown, each holds exactly the headings and links of the same summary
 // built from harmless values (a valid http(s) deployment URL may add its one link, to
 // itself). The annotations, read back as the runner reads lines, are one command each, and
@@ -16,6 +17,7 @@
 
 #include "catalogue.h"
 #include "classifier.h"
+#include "diagnosis_report.h"
 #include "diagnostics.h"
 #include "fuzz_support.h"
 #include "github_report.h"
@@ -178,11 +180,36 @@ void scan_links(std::string_view line, Structure& structure) {
   }
 }
 
+// The backticks that open a fenced code block (three or more), or 0.
+size_t fence_length(std::string_view line) {
+  std::string_view text = without_indent(line);
+  size_t length = text.find_first_not_of('`');
+  length = length == std::string_view::npos ? text.size() : length;
+  return length >= 3 ? length : 0;
+}
+
+// A line that closes a block opened with `fence` backticks: as many or more, then only spaces.
+bool closes_fence(std::string_view line, size_t fence) {
+  std::string_view text = without_indent(line);
+  size_t length = fence_length(line);
+  return length >= fence && text.find_first_not_of(" \t", length) == std::string_view::npos;
+}
+
 Structure read_markdown(std::string_view markdown) {
   Structure structure;
   bool in_pre = false;
   bool after_paragraph = false;
+  size_t fence = 0;  // the open fenced code block's backticks; its lines are literal text
   for (std::string_view line : markdown_lines(markdown)) {
+    if (fence > 0) {
+      fence = closes_fence(line, fence) ? 0 : fence;
+      continue;
+    }
+    if (size_t opened = fence_length(line)) {
+      fence = opened;
+      after_paragraph = false;
+      continue;
+    }
     if (in_pre) {  // an HTML block from <pre> ends at the line with </pre>, whatever is between
       in_pre = line.find("</pre>") == std::string_view::npos;
       after_paragraph = false;
@@ -235,8 +262,30 @@ Verdict verdict_for(const Values& values, const CatalogueEntry& entry) {
   return verdict;
 }
 
+PreflightReport preflight_report(const Values& values);
+
+// A diagnosis whose every value comes from `values`: the conclusion, the checks, and a
+// configuration fix whose lines are the file's own (a repository's file holds anything).
+Diagnosis diagnosis_for(const Values& values) {
+  Diagnosis diagnosis;
+  diagnosis.conclusion = values.check_detail;
+  diagnosis.checks = preflight_report(values).checks;
+  ConfigFix fix;
+  fix.where = {values.check_file, 3};
+  fix.key = "database_id";
+  fix.value = values.database;
+  fix.line = values.check_title;
+  fix.replacement = values.check_fix;
+  fix.before = {values.other_evidence};
+  fix.after = {values.migration};
+  diagnosis.config_fix = fix;
+  return diagnosis;
+}
+
 std::string step_summary(const Values& values, const Verdict& verdict) {
+  Diagnosis diagnosis = diagnosis_for(values);
   SummaryInput input;
+  input.diagnosis = &diagnosis;
   input.step = "wrangler d1 migrations apply " + values.database + " --env " + values.environment +
                " " + values.step;
   input.verdict = &verdict;
@@ -389,7 +438,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             read_markdown(preflight_summary_markdown(preflight_report(plain))),
         "the preflight summary has only its own headings and links");
 
-  check_annotations(build_annotations(verdict, {}));
+  Diagnosis diagnosis = diagnosis_for(fuzzed);
+  check_annotations(build_annotations(verdict, {}, &diagnosis));
+  check_text_for_people(diagnosis_text(diagnosis));
   check_annotations(preflight_annotations(preflight_report(fuzzed)));
   check_diagnostic("unknown command '" + fuzzed.step + "'");
   check_text_for_people(fuzzed.evidence);

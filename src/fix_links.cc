@@ -215,14 +215,14 @@ std::optional<std::string_view> step_permission(std::string_view step) {
 }
 
 std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
-                                  const GithubRun& run) {
+                                  const GithubRun& run, bool account_owned) {
   if (!is_credential_class(entry.failure_class)) {
     return {};
   }
   std::vector<Fix> fixes;
   std::string token_name = run.valid() ? "cfdeploy " + run.repository : "cfdeploy";
   if (std::optional<std::string> url =
-          token_template_url(token_permissions(entry, step), token_name, false)) {
+          token_template_url(token_permissions(entry, step), token_name, account_owned)) {
     fixes.push_back({"token", "Create a token with these permissions", *url, ""});
   }
   if (std::optional<std::string> url = secrets_page_url(run)) {

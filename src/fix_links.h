@@ -80,10 +80,10 @@ struct Fix {
 std::optional<std::string_view> step_permission(std::string_view step);
 
 /// For a credential failure (authentication, authorization): a new token with what
-/// `entry` and the step need, named after the repository, then where the secret is
-/// replaced and how the run is re-run. Nothing for other failures, and no GitHub
-/// link when `run` is not valid().
+/// `entry` and the step need, named after the repository (on the account-owned token form
+/// when the failing token was account-owned), then where the secret is replaced and how the
+/// run is re-run. Nothing for other failures, and no GitHub link when `run` is not valid().
 std::vector<Fix> credential_fixes(const CatalogueEntry& entry, std::string_view step,
-                                  const GithubRun& run);
+                                  const GithubRun& run, bool account_owned = false);
 
 }  // namespace cfdeploy

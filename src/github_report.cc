@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "diagnosis_report.h"
 #include "diagnostics.h"
 #include "environment.h"
 #include "numbered_list.h"
@@ -58,15 +59,26 @@ void os_random_bytes(unsigned char* bytes, size_t size) {
 
 bool running_on_github() { return env_or_empty("GITHUB_ACTIONS") == "true"; }
 
-std::vector<Annotation> build_annotations(const Verdict& verdict, const Locator& locate) {
+std::vector<Annotation> build_annotations(const Verdict& verdict, const Locator& locate,
+                                          const Diagnosis* diagnosis) {
   std::vector<Annotation> annotations;
   if (!verdict.primary) {
     return annotations;
   }
   annotations.push_back(annotation_for(*verdict.primary, AnnotationLevel::error, locate));
+  size_t warnings_left = k_max_annotations_per_level;
+  if (diagnosis != nullptr) {
+    std::string& message = annotations.front().message;
+    size_t fix = message.find("\n\nHow to fix it:");
+    message.insert(fix == std::string::npos ? message.size() : fix,
+                   "\n\nDiagnosis: " + diagnosis->conclusion);
+    if (diagnosis->config_fix) {
+      annotations.push_back(config_fix_annotation(*diagnosis->config_fix));
+      --warnings_left;
+    }
+  }
   size_t total_others = verdict.others.size() + verdict.others_dropped;
-  size_t shown =
-      total_others > k_max_annotations_per_level ? k_max_annotations_per_level - 1 : total_others;
+  size_t shown = total_others > warnings_left ? warnings_left - 1 : total_others;
   for (size_t i = 0; i < shown && i < verdict.others.size(); ++i) {
     annotations.push_back(annotation_for(verdict.others[i], AnnotationLevel::warning, locate));
   }
@@ -143,7 +155,7 @@ void GithubReporter::print_quoted(std::string_view text, const std::vector<std::
 
 void GithubReporter::report(const SummaryInput& summary, const StepOutputs& outputs,
                             const Locator& locate) {
-  annotate(build_annotations(*summary.verdict, locate));
+  annotate(build_annotations(*summary.verdict, locate, summary.diagnosis));
   write_outputs({
       {"outcome", outputs.outcome},
       {"error-class", outputs.error_class},

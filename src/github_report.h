@@ -25,9 +25,11 @@ bool running_on_github();
 /// The runner allows 10 errors and 10 warnings for a whole composite action.
 inline constexpr size_t k_max_annotations_per_level = 10;
 
-/// The error for the primary finding and warnings for the others, most
-/// important first, within the runner's limits.
-std::vector<Annotation> build_annotations(const Verdict& verdict, const Locator& locate);
+/// The error for the primary finding (with the diagnosis' conclusion, when there is one), a
+/// warning at the configuration line a diagnosis says to change, and warnings for the other
+/// findings, most important first, within the runner's limits.
+std::vector<Annotation> build_annotations(const Verdict& verdict, const Locator& locate,
+                                          const Diagnosis* diagnosis = nullptr);
 
 struct StepOutputs {
   std::string outcome;  // success | failure | cancelled

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "diagnosis_report.h"
 #include "duration_text.h"
 #include "markdown.h"
 #include "secrets.h"
@@ -127,7 +128,9 @@ void write_permissions(std::ostream& out, const CatalogueEntry& entry) {
 
 // The links that make a credential fix, in the order a person follows them.
 void write_fix_links(std::ostream& out, const SummaryInput& input, const CatalogueEntry& entry) {
-  std::vector<Fix> fixes = credential_fixes(entry, input.step, input.github_run);
+  bool account_owned =
+      input.diagnosis != nullptr && input.diagnosis->token && input.diagnosis->token->account_owned;
+  std::vector<Fix> fixes = credential_fixes(entry, input.step, input.github_run, account_owned);
   for (const Fix& fix : fixes) {
     out << "- " << markdown_link(fix.title, fix.url);
     if (!fix.command.empty()) {
@@ -269,6 +272,9 @@ std::string job_summary_markdown(const SummaryInput& input) {
     write_undo(out, input);
   }
   if (input.verdict->primary) {
+    if (input.diagnosis != nullptr) {
+      out << diagnosis_markdown(*input.diagnosis);
+    }
     write_fix(out, *input.verdict->primary);
     const CatalogueEntry& entry = *input.verdict->primary->entry;
     write_permissions(out, entry);

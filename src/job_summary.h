@@ -1,9 +1,9 @@
 // The Markdown written to $GITHUB_STEP_SUMMARY: a headline, the facts in a
-// table, what a successful deploy made (URLs, alias, version, Worker, commit), the fix as a
-// checklist, the token permissions for credential errors with links that make the fix, and the
-// error lines folded away. A pure function of the result; every value from elsewhere (argv, names,
-// versions, URLs, log text) is redacted and escaped for where it goes (markdown.h), and the whole
-// stays under 1 MiB.
+// table, what a successful deploy made (URLs, alias, version, Worker, commit), the diagnosis
+// (what the API said after the failure), the fix as a checklist, the token permissions for
+// credential errors with links that make the fix, and the error lines folded away. A pure
+// function of the result; every value from elsewhere (argv, names, versions, URLs, log text) is
+// redacted and escaped for where it goes (markdown.h), and the whole stays under 1 MiB.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "classifier.h"
+#include "failure_diagnosis.h"
 #include "fix_links.h"
 #include "step_runner.h"
 
@@ -38,6 +39,7 @@ struct SummaryInput {
   DeployedFacts deployed;
   const TimeTravelFacts* time_travel = nullptr;  // remote migrate and restore only
   const MigrationPlanFacts* plan = nullptr;      // migrate, when wrangler listed what is pending
+  const Diagnosis* diagnosis = nullptr;  // what the API said after the failure, if asked
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.

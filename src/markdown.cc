@@ -102,6 +102,21 @@ std::string markdown_code(std::string_view text) {
   return fence + content + fence;
 }
 
+std::string markdown_code_block(std::string_view text, std::string_view info) {
+  std::string content = redact_secrets(std::string(text));
+  for (char& c : content) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) {
+      c = ' ';
+    }
+  }
+  if (content.empty() || content.back() != '\n') {
+    content += '\n';
+  }
+  std::string fence(std::max<size_t>(3, longest_backtick_run(content) + 1), '`');
+  return fence + std::string(info) + "\n" + content + fence + "\n";
+}
+
 std::string markdown_url(std::string_view url) {
   std::string redacted = redact_secrets(std::string(url));
   return is_linkable_url(redacted) ? "<" + redacted + ">" : markdown_code(redacted);

@@ -23,6 +23,11 @@ std::string markdown_text(std::string_view text);
 /// `|` before it sees the span: use markdown_text there.
 std::string markdown_code(std::string_view text);
 
+/// A fenced code block holding the lines of `text` literally, `info` ("diff") after the
+/// opening fence: fenced with more backticks than any run inside, so no line of it can close
+/// the block early; control characters other than line breaks and tabs become spaces.
+std::string markdown_code_block(std::string_view text, std::string_view info);
+
 /// A link to `url` when it is an http(s) URL made only of the characters a
 /// URL may hold (RFC 3986), shown as itself (`<url>`); anything else as an
 /// inline code span, which no renderer makes a link.

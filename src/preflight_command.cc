@@ -341,4 +341,9 @@ Result<StepApiAccess> step_api_access(const PreflightGate& gate, Cancellation* c
   return access;
 }
 
+PreflightInput read_gate_input(const PreflightGate& gate) {
+  std::string token = trim_http_whitespace(env_value("CLOUDFLARE_API_TOKEN").value_or(""));
+  return build_input(request_from_gate(gate), token);
+}
+
 }  // namespace cfdeploy

@@ -74,4 +74,8 @@ struct StepApiAccess {
 /// an Error (the token scrubbed) when the settings are unusable.
 Result<StepApiAccess> step_api_access(const PreflightGate& gate, Cancellation* cancellation);
 
+/// What preflight_gate would check for `gate`, read from the configuration and the
+/// environment without asking anything: for the diagnosis of a failed step.
+PreflightInput read_gate_input(const PreflightGate& gate);
+
 }  // namespace cfdeploy

@@ -5,19 +5,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<std::string> id_by_name(const DatabaseAnswers& answers, const std::string& name) {
-  if (!answers.by_name || !answers.by_name->response.ok() ||
-      !answers.by_name->response.result.is_array()) {
-    return std::nullopt;
-  }
-  for (const json& db : answers.by_name->response.result) {
-    if (api_string(db, "name") == name && !api_string(db, "uuid").empty()) {
-      return api_string(db, "uuid");
-    }
-  }
-  return std::nullopt;
-}
-
 std::string set_id_fix(const D1DatabaseConfig& db, const std::string& uuid) {
   std::string at = db.database_id.where ? " at " + db.database_id.where->text() : "";
   return "Set database_id = \"" + uuid + "\"" + at + " (the id of '" + db.label() +
@@ -32,7 +19,7 @@ std::string create_fix(const D1DatabaseConfig& db) {
 
 CheckResult missing_id_check(const CheckResult& check, const D1DatabaseConfig& db,
                              const DatabaseAnswers& answers, const std::string& account) {
-  std::optional<std::string> found = id_by_name(answers, db.database_name.value);
+  std::optional<std::string> found = database_id_by_name(answers, db.database_name.value);
   if (found) {
     return conclude(check, CheckStatus::pass,
                     "No database_id in the configuration; wrangler looks '" + db.label() +
@@ -78,6 +65,20 @@ CheckResult found_check(CheckResult check, const D1DatabaseConfig& db, const Api
 
 }  // namespace
 
+std::optional<std::string> database_id_by_name(const DatabaseAnswers& answers,
+                                               const std::string& name) {
+  if (!answers.by_name || !answers.by_name->response.ok() ||
+      !answers.by_name->response.result.is_array()) {
+    return std::nullopt;
+  }
+  for (const json& db : answers.by_name->response.result) {
+    if (api_string(db, "name") == name && !api_string(db, "uuid").empty()) {
+      return api_string(db, "uuid");
+    }
+  }
+  return std::nullopt;
+}
+
 CheckResult database_check(const PreflightEvidence& evidence, const D1DatabaseConfig& db) {
   const PreflightAnswers& answers = evidence.answers;
   CheckResult check =
@@ -88,7 +89,7 @@ CheckResult database_check(const PreflightEvidence& evidence, const D1DatabaseCo
   const DatabaseAnswers& got = entry == answers.databases.end() ? none : entry->second;
   record_request(check, got.by_id);
   record_request(check, got.by_name);
-  std::optional<std::string> by_name = id_by_name(got, db.database_name.value);
+  std::optional<std::string> by_name = database_id_by_name(got, db.database_name.value);
   const ConfigValue& uuid = db.database_id;
   if (uuid.present() && !is_database_id(uuid.value)) {
     check.where = uuid.where;

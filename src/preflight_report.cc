@@ -25,24 +25,29 @@ std::string_view headline(const PreflightReport& report) {
 
 }  // namespace
 
+json check_to_json(const CheckResult& check) {
+  std::string status = check.status == CheckStatus::could_not_check
+                           ? "could_not_check"
+                           : std::string(to_string(check.status));
+  return {{"id", check.id},
+          {"title", check.title},
+          {"status", status},
+          {"detail", check.detail},
+          {"fix", check.fix},
+          {"file", check.where ? json(check.where->file) : json(nullptr)},
+          {"line", check.where ? json(check.where->line) : json(nullptr)},
+          {"code", check.code ? json(*check.code) : json(nullptr)},
+          {"requests", check.requests}};
+}
+
 json preflight_to_json(const PreflightReport& report) {
   json checks = json::array();
   std::map<std::string, int> counts = {
       {"pass", 0}, {"fail", 0}, {"skipped", 0}, {"could_not_check", 0}};
   for (const CheckResult& check : report.checks) {
-    std::string status = check.status == CheckStatus::could_not_check
-                             ? "could_not_check"
-                             : std::string(to_string(check.status));
-    ++counts[status];
-    checks.push_back({{"id", check.id},
-                      {"title", check.title},
-                      {"status", status},
-                      {"detail", check.detail},
-                      {"fix", check.fix},
-                      {"file", check.where ? json(check.where->file) : json(nullptr)},
-                      {"line", check.where ? json(check.where->line) : json(nullptr)},
-                      {"code", check.code ? json(*check.code) : json(nullptr)},
-                      {"requests", check.requests}});
+    json entry = check_to_json(check);
+    ++counts[entry["status"].get<std::string>()];
+    checks.push_back(std::move(entry));
   }
   return {{"ok", report.ok()},
           {"elapsed_ms", report.elapsed.count()},

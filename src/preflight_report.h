@@ -8,6 +8,9 @@
 
 namespace cfdeploy {
 
+/// One check as the JSON report lists it.
+nlohmann::json check_to_json(const CheckResult& check);
+
 /// The report as `preflight --format json` prints it (field names are a public contract).
 nlohmann::json preflight_to_json(const PreflightReport& report);
 

@@ -85,19 +85,6 @@ std::optional<std::filesystem::path> migration_file(const std::filesystem::path&
   return file;
 }
 
-std::string relative_to(const std::filesystem::path& file, const std::string& workspace) {
-  std::error_code ignored;
-  std::filesystem::path absolute = std::filesystem::weakly_canonical(file, ignored);
-  if (!workspace.empty()) {
-    std::filesystem::path base = std::filesystem::weakly_canonical(workspace, ignored);
-    std::filesystem::path relative = absolute.lexically_relative(base);
-    if (!relative.empty() && *relative.begin() != "..") {
-      return relative.generic_string();
-    }
-  }
-  return absolute.generic_string();
-}
-
 std::optional<SourceLocation> in_migration(const Finding& finding, const std::string& project_dir,
                                            const WranglerConfig* config,
                                            const std::string& workspace) {
@@ -118,7 +105,8 @@ std::optional<SourceLocation> in_migration(const Finding& finding, const std::st
     return std::nullopt;
   }
   std::optional<size_t> offset = sql_error_offset(finding.evidence);
-  return SourceLocation{relative_to(*file, workspace), offset ? line_at_offset(*file, *offset) : 0};
+  return SourceLocation{workspace_path(*file, workspace),
+                        offset ? line_at_offset(*file, *offset) : 0};
 }
 
 // The configuration value an account, config or not-found error is about:
@@ -139,12 +127,25 @@ std::optional<SourceLocation> in_config(const Finding& finding, const WranglerCo
     }
   }
   if (where) {
-    where->file = relative_to(where->file, workspace);
+    where->file = workspace_path(where->file, workspace);
   }
   return where;
 }
 
 }  // namespace
+
+std::string workspace_path(const std::string& file, const std::string& workspace) {
+  std::error_code ignored;
+  std::filesystem::path absolute = std::filesystem::weakly_canonical(file, ignored);
+  if (!workspace.empty()) {
+    std::filesystem::path base = std::filesystem::weakly_canonical(workspace, ignored);
+    std::filesystem::path relative = absolute.lexically_relative(base);
+    if (!relative.empty() && *relative.begin() != "..") {
+      return relative.generic_string();
+    }
+  }
+  return absolute.generic_string();
+}
 
 Locator project_locator(const std::string& project_dir, const std::string& environment,
                         const std::string& workspace) {

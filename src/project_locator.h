@@ -11,6 +11,10 @@
 
 namespace cfdeploy {
 
+/// `file` relative to `workspace` when inside it (as the runner wants annotation paths),
+/// else absolute.
+std::string workspace_path(const std::string& file, const std::string& workspace);
+
 /// Points errors at the repository: a migration error at the migration file
 /// (and the line of an "at offset N" SQL error); account, config and
 /// not-found errors at the line of account_id, database_id or name in the

@@ -70,12 +70,13 @@ StepOptions step_options(const StepFlags& flags, std::vector<std::string> argv, 
   return options;
 }
 
-// `environment` is the wrangler --env, for finding lines in the configuration.
+// `environment` is the wrangler --env, for finding lines in the configuration; `database`
+// migrate's DATABASE, for the diagnosis after a failure.
 SessionSettings session_settings(const StepFlags& flags, ReportFormat format, Deadline deadline,
-                                 std::string environment = "") {
+                                 std::string environment = "", std::string database = "") {
   StepReportSettings report{format, flags.mask_account_id, flags.report_path, flags.directory,
                             std::move(environment)};
-  return SessionSettings{std::move(report), deadline};
+  return SessionSettings{std::move(report), deadline, std::move(database)};
 }
 
 // The directory the step runs in, absolute.
@@ -160,7 +161,7 @@ std::optional<int> check_locally(const MigrateFlags& flags, StepSession& session
   // The check needs no network: keep miniflare from fetching its cf.json.
   options.extra_env.emplace_back("CLOUDFLARE_CF_FETCH_ENABLED=false");
   print_note("checking the migrations on a throwaway local D1 first");
-  StepResult result = session.execute(options);
+  StepResult result = session.execute(options, StepTarget::local);
   std::filesystem::remove_all(dir);
   if (result.ok()) {
     return std::nullopt;
@@ -222,7 +223,8 @@ StepResult run_plan_step(const MigrateFlags& flags, StepSession& session, Deadli
   PendingMigrations pending;
   options.watch_line = [&pending](Stream, std::string_view line) { pending.feed_line(line); };
   argv = options.argv;
-  StepResult result = session.execute(options, [&pending](StepResult& done) {
+  StepTarget touches = flags.local ? StepTarget::local : StepTarget::remote;
+  StepResult result = session.execute(options, touches, [&pending](StepResult& done) {
     if (pending.listed()) {
       done.plan = MigrationPlanFacts{pending.names(), true, std::nullopt};
     }
@@ -258,8 +260,8 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
       return *stop;
     }
   }
-  StepSession session(
-      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  StepSession session(session_settings(flags.wrangler.step, format, deadline,
+                                       flags.wrangler.environment, flags.database));
   std::optional<MigrationPlanFacts> planned;
   if (flags.plan || flags.plan_first) {
     std::vector<std::string> argv;
@@ -294,7 +296,8 @@ int run_migrate(const MigrateFlags& flags, ReportFormat format) {
       return 128 + signal;
     }
   }
-  StepResult result = session.execute(options, [&](StepResult& done) {
+  StepTarget touches = flags.local ? StepTarget::local : StepTarget::remote;
+  StepResult result = session.execute(options, touches, [&](StepResult& done) {
     done.time_travel = restore_point;
     done.plan = plan_facts(planned, announced);
   });
@@ -321,8 +324,8 @@ int run_restore(const RestoreFlags& flags, ReportFormat format) {
           run_preflight_gate(flags.wrangler, format, GateStep::migrate, flags.database, deadline)) {
     return *stop;
   }
-  StepSession session(
-      session_settings(flags.wrangler.step, format, deadline, flags.wrangler.environment));
+  StepSession session(session_settings(flags.wrangler.step, format, deadline,
+                                       flags.wrangler.environment, flags.database));
   RestoreTarget target{flags.bookmark, flags.timestamp};
   StepOptions options = step_options(
       flags.wrangler.step,
@@ -332,7 +335,7 @@ int run_restore(const RestoreFlags& flags, ReportFormat format) {
       deadline);
   RestoreOutput output;
   options.watch_line = [&output](Stream, std::string_view line) { output.feed_line(line); };
-  StepResult result = session.execute(options, [&](StepResult& done) {
+  StepResult result = session.execute(options, StepTarget::remote, [&](StepResult& done) {
     done.time_travel = TimeTravelFacts{true, flags.database,       "",
                                        "",   output.restored_to(), output.previous_bookmark()};
   });

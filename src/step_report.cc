@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "diagnosis_report.h"
 #include "duration_text.h"
 #include "migration_plan.h"
 #include "numbered_list.h"
@@ -56,8 +57,13 @@ json fixes_json(const StepResult& result, const std::vector<std::string>& comman
   if (!result.verdict.primary || result.ok()) {
     return fixes;
   }
+  const std::optional<Diagnosis>& diagnosis = result.diagnosis;
+  if (diagnosis && diagnosis->config_fix) {
+    fixes.push_back(config_fix_json(*diagnosis->config_fix));
+  }
+  bool account_owned = diagnosis && diagnosis->token && diagnosis->token->account_owned;
   for (const Fix& fix :
-       credential_fixes(*result.verdict.primary->entry, step_label(command), run)) {
+       credential_fixes(*result.verdict.primary->entry, step_label(command), run, account_owned)) {
     json entry{{"kind", fix.kind}, {"title", fix.title}, {"url", fix.url}};
     if (!fix.command.empty()) {
       entry["command"] = fix.command;
@@ -163,6 +169,7 @@ json step_report_json(const StepResult& result, const std::vector<std::string>& 
   report["cancelled_by_signal"] = result.cancelled_by;
   report["retry_note"] = result.retry_note;
   report["token_check"] = result.token_check.empty() ? json(nullptr) : json(result.token_check);
+  report["diagnosis"] = result.diagnosis ? diagnosis_to_json(*result.diagnosis) : json(nullptr);
   report["deployment_url"] =
       result.deployment_url.empty() ? json(nullptr) : json(result.deployment_url);
   report["version_id"] = result.version_id.empty() ? json(nullptr) : json(result.version_id);
@@ -232,6 +239,9 @@ std::string step_summary_text(const StepResult& result) {
   out << numbered_lines(finding.entry->guidance, "  ");
   if (!result.token_check.empty()) {
     out << "cfdeploy: token check: " << result.token_check << "\n";
+  }
+  if (result.diagnosis) {
+    out << diagnosis_text(*result.diagnosis);
   }
   if (!result.retry_note.empty()) {
     out << "cfdeploy: " << result.retry_note << "\n";

@@ -74,7 +74,8 @@ public:
                          {},
                          deployed_facts(result),
                          result.time_travel ? &*result.time_travel : nullptr,
-                         result.plan ? &*result.plan : nullptr};
+                         result.plan ? &*result.plan : nullptr,
+                         result.diagnosis ? &*result.diagnosis : nullptr};
     StepOutputs outputs = outputs_for(result.verdict);
     if (result.cancelled_by != 0) {
       outputs.outcome = "cancelled";

@@ -14,6 +14,7 @@
 #include "catalogue.h"
 #include "classifier.h"
 #include "error.h"
+#include "failure_diagnosis.h"
 #include "process.h"
 #include "retry_policy.h"
 #include "wrangler_output.h"
@@ -81,6 +82,7 @@ struct StepResult {
   PagesDeployment pages;  // of a Pages deployment
   std::string wrangler_version;
   std::string token_check;                     // after a 10000: what verifying the token found
+  std::optional<Diagnosis> diagnosis;          // after a failure the API can say more about
   std::string retry_note;                      // why the last failure was, or was not, retried
   std::optional<TimeTravelFacts> time_travel;  // remote migrate and restore only
   std::optional<MigrationPlanFacts> plan;      // migrate, when wrangler listed what is pending

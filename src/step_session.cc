@@ -7,6 +7,7 @@
 #include "diagnostics.h"
 #include "environment.h"
 #include "secrets.h"
+#include "step_diagnosis.h"
 #include "step_report.h"
 #include "token_check.h"
 #include "workflow_commands.h"
@@ -40,23 +41,27 @@ void write_report(const std::string& path, const StepResult& result,
   }
 }
 
-// Cloudflare answers 10000 both for a bad token and for a good one that
-// lacks a permission or belongs to another account: ask which it is, within
-// what is left of the step's --timeout, and stop asking at SIGINT/SIGTERM.
-void check_token_after_10000(StepResult& result, Deadline deadline) {
+// After a failure the API can say more about (a refused credential, a D1 permission,
+// something not found, an account), ask it, within what is left of the step's --timeout,
+// and stop asking at SIGINT/SIGTERM. Cloudflare answers 10000 both for a bad token and for
+// a good one that lacks a permission: the token check says which.
+void diagnose_after_failure(StepResult& result, const SessionSettings& settings) {
   const std::optional<Finding>& primary = result.verdict.primary;
-  if (!primary || primary->code != 10000 || result.cancelled_by != 0) {
+  if (result.ok() || !primary || result.cancelled_by != 0 || !diagnosis_kind(*primary)) {
     return;
   }
-  std::optional<milliseconds> left = time_left(deadline);
+  std::optional<milliseconds> left = time_left(settings.deadline);
+  StepProject project{settings.report.directory, settings.report.environment, settings.database};
   Cancellation cancellation;
-  TokenState state;
   {
     CancelOnSignal cancel_on_signal(cancellation);
-    state =
-        verify_token_from_environment(env_or_empty("CLOUDFLARE_ACCOUNT_ID"), left, &cancellation);
+    result.diagnosis = diagnose_step_failure(*primary, project, left, &cancellation);
   }
-  result.token_check = explain_token_state(state);
+  if (primary->code == 10000) {
+    TokenState unasked;
+    unasked.detail = result.diagnosis->conclusion;
+    result.token_check = explain_token_state(result.diagnosis->token.value_or(unasked));
+  }
   if (int signal = cancellation.signal()) {
     result.cancelled_by = signal;
     result.exit_code = 128 + signal;
@@ -85,14 +90,14 @@ StepSession::StepSession(SessionSettings settings) : m_settings(std::move(settin
 
 StepSession::~StepSession() { set_output_deadline(std::nullopt); }
 
-StepResult StepSession::execute(const StepOptions& options,
+StepResult StepSession::execute(const StepOptions& options, StepTarget target,
                                 const std::function<void(StepResult&)>& complete) {
   m_reporter->start_child_output();
   StepContext context = make_context();
   Result<StepResult> result = run_step(options, context);
-  if (result) {
-    check_token_after_10000(result.value(), m_settings.deadline);
-  } else {
+  if (result && target == StepTarget::remote) {
+    diagnose_after_failure(result.value(), m_settings);
+  } else if (!result) {
     result = not_started_result(result.error(), builtin_catalogue());
   }
   if (complete) {

@@ -1,7 +1,7 @@
 // One step's reporting, from the first byte of its output to the report file:
-// the child's output echoed live, the end-of-step summary, the token check
-// after a 10000, the JSON report and, on GitHub, the annotations, outputs and
-// job summary. `deploy` and `migrate --check-local` run two steps in one.
+// the child's output echoed live, the diagnosis after a failure the API can say
+// more about (step_diagnosis), the end-of-step summary, the JSON report and, on GitHub, the
+// annotations, outputs and job summary. `deploy` and `migrate --check-local` run two steps in one.
 #pragma once
 
 #include <unistd.h>
@@ -29,9 +29,14 @@ using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 /// What is left of `deadline` (never negative); nullopt when there is none.
 std::optional<std::chrono::milliseconds> time_left(Deadline deadline);
 
+/// What a step works on: Cloudflare's API (diagnosed after a failure), or only local
+/// state (wrangler's local D1), which the API knows nothing about.
+enum class StepTarget { remote, local };
+
 struct SessionSettings {
   StepReportSettings report;  // where the output goes, and what the report names
   Deadline deadline;          // the command's, from its --timeout
+  std::string database;       // migrate's DATABASE, for the diagnosis after a failure
 };
 
 class StepSession {
@@ -43,9 +48,10 @@ public:
 
   /// Runs the step with live output and prints the summary. A command that
   /// could not be started is a failed step too (exit status 127), reported
-  /// like any other. `complete`, if given, adds what the command knows to the
-  /// result before the summary is printed.
-  StepResult execute(const StepOptions& options,
+  /// like any other. A failure the API can say more about is diagnosed first,
+  /// unless `target` says the step touched only local state. `complete`, if given,
+  /// adds what the command knows to the result before the summary is printed.
+  StepResult execute(const StepOptions& options, StepTarget target = StepTarget::remote,
                      const std::function<void(StepResult&)>& complete = {});
 
   /// Writes the report file and, on GitHub, the report; returns the exit status.

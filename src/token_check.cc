@@ -1,10 +1,8 @@
 #include "token_check.h"
 
 #include <array>
-#include <cstdlib>
 
 #include "api_request.h"
-#include "secrets.h"
 
 namespace cfdeploy {
 namespace {
@@ -67,30 +65,6 @@ TokenState verify_token(CloudflareApi& api, const std::string& account_id) {
     state.detail += "; as an account token: " + second.summary();
   }
   return state;
-}
-
-TokenState verify_token_from_environment(const std::string& account_id,
-                                         std::optional<std::chrono::milliseconds> time_left,
-                                         Cancellation* cancellation) {
-  const char* raw_token = std::getenv("CLOUDFLARE_API_TOKEN");
-  std::string token = trim_http_whitespace(raw_token != nullptr ? raw_token : "");
-  TokenState state;
-  if (token.empty()) {
-    state.detail = "CLOUDFLARE_API_TOKEN is not set or empty";
-    return state;
-  }
-  HttpOptions options = http_options_from_environment();
-  options.token = token;
-  if (time_left) {
-    options.deadline = std::chrono::steady_clock::now() + *time_left;
-  }
-  options.cancellation = cancellation;
-  Result<std::unique_ptr<CloudflareApi>> api = make_http_api(options);
-  if (!api) {
-    state.detail = scrub_secret(api.error().message(), token);
-    return state;
-  }
-  return verify_token(*api.value(), account_id);
 }
 
 std::string explain_token_state(const TokenState& state) {

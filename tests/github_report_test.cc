@@ -224,5 +224,28 @@ TEST(GithubReport, AFailedWriteToARunnerFileSaysWhy) {
       << err;
 }
 
+TEST(GithubReport, TheDiagnosisJoinsTheErrorAndItsFixIsAWarningAtTheLine) {
+  Verdict verdict = d1_7403();
+  Diagnosis diagnosis;
+  diagnosis.conclusion = "The token is valid and reaches account a; so it lacks D1 Edit.";
+  ConfigFix fix;
+  fix.where = {"wrangler.toml", 8};
+  fix.key = "database_id";
+  fix.value = "new-id";
+  fix.replacement = "database_id = \"new-id\"";
+  diagnosis.config_fix = fix;
+  std::vector<Annotation> annotations = build_annotations(verdict, {}, &diagnosis);
+  ASSERT_EQ(annotations.size(), 2u);
+  const std::string& message = annotations[0].message;
+  size_t diagnosed = message.find("\n\nDiagnosis: The token is valid and reaches account a");
+  ASSERT_NE(diagnosed, std::string::npos) << message;
+  EXPECT_LT(diagnosed, message.find("How to fix it:"));
+  EXPECT_EQ(annotations[1].level, AnnotationLevel::warning);
+  EXPECT_EQ(annotations[1].file, "wrangler.toml");
+  EXPECT_EQ(annotations[1].line, 8);
+  EXPECT_EQ(annotations[1].message.rfind("Replace this line with:\ndatabase_id = \"new-id\"\n", 0),
+            0u);
+}
+
 }  // namespace
 }  // namespace cfdeploy

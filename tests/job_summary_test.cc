@@ -380,5 +380,19 @@ TEST(JobSummary, TheUndoSectionLinksToTheWorkflowToRunTheRestore) {
             std::string::npos)
       << markdown;
 }
+
+TEST(JobSummary, TheDiagnosisComesBeforeTheCataloguesFix) {
+  Verdict verdict = failed_with(7403, "/accounts/a/d1/database/b/query",
+                                "The given account is not valid or is not authorized [code: 7403]");
+  Diagnosis diagnosis;
+  diagnosis.conclusion = "The token is valid";
+  SummaryInput input = input_for(verdict);
+  input.diagnosis = &diagnosis;
+  std::string markdown = job_summary_markdown(input);
+  size_t at = markdown.find("### Diagnosis\n\n**The token is valid**\n");
+  ASSERT_NE(at, std::string::npos) << markdown;
+  EXPECT_LT(at, markdown.find("### How to fix it"));
+}
+
 }  // namespace
 }  // namespace cfdeploy

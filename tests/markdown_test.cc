@@ -23,5 +23,19 @@ TEST(MarkdownLink, ATokenInTheUrlIsRedacted) {
   EXPECT_EQ(link.find("secret-token-42"), std::string::npos) << link;
 }
 
+TEST(MarkdownCodeBlock, KeepsTheLinesAndCannotBeClosedFromInside) {
+  EXPECT_EQ(markdown_code_block("a\nb", "diff"), "```diff\na\nb\n```\n");
+  // A line of backticks inside gets a longer fence, so it cannot end the block.
+  EXPECT_EQ(markdown_code_block("```\n# heading", ""), "````\n```\n# heading\n````\n");
+  EXPECT_EQ(markdown_code_block("a\rb\x1b", ""), "```\na b \n```\n");
+}
+
+TEST(MarkdownCodeBlock, ATokenInsideIsRedacted) {
+  setenv("CLOUDFLARE_API_TOKEN", "secret-token-42", 1);
+  std::string block = markdown_code_block("x = \"secret-token-42\"", "");
+  unsetenv("CLOUDFLARE_API_TOKEN");
+  EXPECT_EQ(block.find("secret-token-42"), std::string::npos) << block;
+}
+
 }  // namespace
 }  // namespace cfdeploy

@@ -58,6 +58,46 @@ TEST(StepReport, JsonListsTheFixesOfACredentialFailure) {
   EXPECT_FALSE(report["fixes"][0].contains("command"));
 }
 
+TEST(StepReport, AnAccountOwnedTokenGetsTheAccountTokenForm) {
+  StepResult result = failed_7403();
+  Diagnosis diagnosis;
+  diagnosis.token = TokenState{TokenStatus::active, true, "", std::nullopt, "", {}};
+  result.diagnosis = diagnosis;
+  nlohmann::json report = step_report_json(result, {"wrangler", "d1", "migrations", "apply"});
+  EXPECT_EQ(report["fixes"][0]["url"].get<std::string>().rfind(
+                "https://dash.cloudflare.com/?to=/:account/api-tokens&permissionGroupKeys=", 0),
+            0u)
+      << report["fixes"][0];
+}
+
+TEST(StepReport, AConfigurationFixComesFirstAndTheDiagnosisIsInTheReport) {
+  StepResult result = failed_7403();
+  Diagnosis diagnosis;
+  diagnosis.kind = DiagnosisKind::d1_access;
+  diagnosis.conclusion = "the database belongs to another account";
+  ConfigFix fix;
+  fix.where = {"wrangler.toml", 8};
+  fix.key = "database_id";
+  fix.value = "new";
+  fix.line = "id = \"old\"";
+  fix.replacement = "id = \"new\"";
+  diagnosis.config_fix = fix;
+  result.diagnosis = diagnosis;
+  nlohmann::json report = step_report_json(result, {"wrangler", "d1", "migrations", "apply"});
+  EXPECT_EQ(report["diagnosis"]["kind"], "d1_access");
+  EXPECT_EQ(report["diagnosis"]["conclusion"], "the database belongs to another account");
+  ASSERT_EQ(report["fixes"].size(), 2u) << report["fixes"];
+  EXPECT_EQ(report["fixes"][0]["kind"], "config");
+  EXPECT_EQ(report["fixes"][0]["line"], 8);
+  EXPECT_EQ(report["fixes"][0]["replacement"], "id = \"new\"");
+  EXPECT_EQ(report["fixes"][1]["kind"], "token");
+  std::string text = step_summary_text(result);
+  EXPECT_NE(text.find("cfdeploy: diagnosis: the database belongs to another account\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("cfdeploy: change wrangler.toml:8 to: id = \"new\"\n"), std::string::npos);
+}
+
 TEST(StepReport, JsonHasNoFixesForASuccess) {
   StepResult result;
   result.verdict.ok = true;

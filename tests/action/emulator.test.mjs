@@ -105,7 +105,8 @@ describe('the runner emulator itself', () => {
 
 describe('migrations over real wrangler', () => {
   test('a token without D1 permission fails with one annotation, outputs, a checklist and no leak', async (t) => {
-    const { run, api } = await migrate(t, 'd1-apply-7403');
+    // preflight: false, so wrangler itself meets the 7403 (auto would stop it before).
+    const { run, api } = await migrate(t, 'd1-apply-7403', { preflight: 'false' });
     assert.equal(run.steps[1].outcome, 'failure', describeRun(run));
     assert.equal(run.failed, true);
     const errors = stepErrors(run);
@@ -136,7 +137,7 @@ describe('migrations over real wrangler', () => {
   });
 
   test('a token refused on D1 tells how to add D1 Edit and replace the secret', async (t) => {
-    const { run } = await migrate(t, 'd1-apply-10000');
+    const { run } = await migrate(t, 'd1-apply-10000', { preflight: 'false' });
     const [error] = stepErrors(run);
     assert.equal(run.outputs['error-class'], 'authorization', describeRun(run));
     assert.match(error.message, /D1 › Edit/);
@@ -146,7 +147,8 @@ describe('migrations over real wrangler', () => {
   });
 
   test('a server error is retried and the second attempt succeeds', async (t) => {
-    const { run } = await migrate(t, 'd1-apply-500-then-ok', { retries: '2' });
+    // Without preflight, whose probe would take the scenario's one 500.
+    const { run } = await migrate(t, 'd1-apply-500-then-ok', { retries: '2', preflight: 'false' });
     assert.equal(run.failed, false, describeRun(run));
     assert.equal(run.outputs.outcome, 'success');
     assert.equal(run.outputs.attempts, '2');
@@ -169,6 +171,38 @@ describe('migrations over real wrangler', () => {
     assert.equal(run.outputs['migrations-applied'], '2');
     assert.equal(run.outputs['error-class'], '');
     assert.deepEqual(run.annotations.filter((a) => a.level === 'error'), []);
+  });
+
+  test('by default a migration is preflighted first, and a clean one still applies', async (t) => {
+    const { run, api } = await migrate(t, 'd1-apply-ok');
+    assert.equal(run.failed, false, describeRun(run));
+    assert.equal(run.outputs['migrations-applied'], '2');
+    const seen = api.requests().map((r) => `${r.method} ${r.path}`);
+    assert.ok(seen.some((r) => r.endsWith('/user/tokens/verify')), seen.join('\n'));
+    // Preflight's read-only probe, then wrangler's four queries.
+    const queries = api.requests().filter((r) => r.path.endsWith('/query'));
+    assert.equal(queries.length, 5, seen.join('\n'));
+    assert.match(queries[0].body, /SELECT 1/);
+  });
+
+  test('by default preflight stops a token without D1 Edit before wrangler runs', async (t) => {
+    const { run, api } = await migrate(t, 'd1-apply-7403');
+    assert.equal(run.failed, true, describeRun(run));
+    assert.equal(run.outputs['error-code'], '7403', describeRun(run));
+    const queries = api.requests().filter((r) => r.path.endsWith('/query'));
+    assert.equal(queries.length, 1, 'wrangler ran');
+    assert.match(queries[0].body, /SELECT 1/);
+  });
+
+  test('preflight: auto leaves a deploy alone', async (t) => {
+    const dir = tempDir(t);
+    const api = await startFakeApi(t, 'd1-apply-ok', dir);
+    const run = await runAction({
+      actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
+      inputs: { command: 'deploy', 'working-directory': copyProject(dir), wrangler: '/bin/true', 'api-token': TOKEN },
+    });
+    assert.equal(run.failed, false, describeRun(run));
+    assert.deepEqual(api.requests(), []);
   });
 });
 
@@ -387,7 +421,7 @@ describe('workflow commands in wrangler output', () => {
     const api = await startFakeApi(t, 'd1-apply-ok', dir);
     const run = await runAction({
       actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
-      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: fake },
+      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: fake, preflight: 'false' },
     });
     assert.equal(run.failed, false, describeRun(run));
     assert.deepEqual(run.annotations, [], describeRun(run));
@@ -541,7 +575,7 @@ describe('child and log text cannot act through cfdeploy\'s own output', () => {
     const api = await startFakeApi(t, 'd1-apply-ok', dir);
     const run = await runAction({
       actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
-      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: fake },
+      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: fake, preflight: 'false' },
     });
     const stdout = run.steps[1].stdout;
     const token = stdout.match(/^::stop-commands::(\w+)$/m)?.[1];
@@ -559,7 +593,7 @@ describe('child and log text cannot act through cfdeploy\'s own output', () => {
     const api = await startFakeApi(t, rules, dir);
     const run = await runAction({
       actionDir: copyAction(dir), workspace: dir, tempDir: dir, env: isolatedEnv(dir, api.baseUrl),
-      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: WRANGLER, 'api-token': TOKEN },
+      inputs: { command: 'migrate', database: 'lab-db', 'working-directory': copyProject(dir), wrangler: WRANGLER, 'api-token': TOKEN, preflight: 'false' },
     });
     const injected = stepErrors(run).filter((a) => a.message.startsWith('injected'));
     assert.deepEqual(injected, [], describeRun(run));

@@ -127,6 +127,19 @@ protected:
     if (m_with_token) {
       env.push_back("CLOUDFLARE_API_TOKEN=" + std::string(k_token));
     }
+    if (!m_with_account_id) {
+      std::erase_if(env,
+                    [](const std::string& e) { return e.starts_with("CLOUDFLARE_ACCOUNT_ID="); });
+    }
+    if (m_on_github) {
+      for (const char* variable : {"GITHUB_ACTIONS=true", "GITHUB_SERVER_URL=https://github.com",
+                                   "GITHUB_REPOSITORY=acme/notes", "GITHUB_RUN_ID=42"}) {
+        env.emplace_back(variable);
+      }
+      env.push_back("GITHUB_STEP_SUMMARY=" + summary_path());
+      env.push_back("GITHUB_OUTPUT=" + (m_dir / "github-output").string());
+      env.push_back("GITHUB_WORKSPACE=" + project().string());
+    }
     env.insert(env.end(), m_extra_env.begin(), m_extra_env.end());
     return env;
   }
@@ -180,6 +193,7 @@ protected:
     EXPECT_EQ(text.str().find(k_token), std::string::npos) << "the token leaked into the report";
     EXPECT_EQ(without_mask_command(run.result.out).find(k_token), std::string::npos)
         << "the token leaked to stdout";
+    EXPECT_EQ(summary().find(k_token), std::string::npos) << "the token leaked to the summary";
     EXPECT_EQ(run.result.err.find(k_token), std::string::npos) << "the token leaked to stderr";
     run.report = nlohmann::json::parse(text.str(), nullptr, false);
     EXPECT_EQ(run.report.is_discarded(), !expect_report) << "stderr:\n" << run.result.err;
@@ -194,11 +208,45 @@ protected:
     return count;
   }
 
+  std::string summary_path() const { return (m_dir / "summary.md").string(); }
+
+  std::string summary() const {
+    std::ifstream in(summary_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // `git apply --check` of `diff` in a repository made of the project as it is.
+  int git_apply_check(const std::string& diff) const {
+    std::string patch = (m_dir / "fix.patch").string();
+    std::ofstream(patch) << diff;
+    testing::ProcessSpec init{
+        {"/usr/bin/git", "-C", project().string(), "init", "-q"}, {}, {}, "", ""};
+    EXPECT_EQ(testing::run_process(init).exit_code, 0);
+    testing::ProcessSpec check{
+        {"/usr/bin/git", "-C", project().string(), "apply", "--check", patch}, {}, {}, "", ""};
+    testing::CommandResult result = testing::run_process(check);
+    EXPECT_EQ(result.err, "");
+    return result.exit_code;
+  }
+
+  // The requests the fake saw, as "METHOD path".
+  std::vector<std::string> requests_seen() const {
+    std::vector<std::string> seen;
+    for (const auto& request : m_fake->requests()) {
+      seen.push_back(request.method + " " + request.path);
+    }
+    return seen;
+  }
+
   fs::path m_dir;
   std::unique_ptr<FakeCloudflare> m_fake;
   std::string m_base_url;
   bool m_with_token = true;
   std::vector<std::string> m_extra_env;
+  bool m_with_account_id = true;
+  bool m_on_github = false;
 };
 
 void expect_failure(const StepRun& run, const char* failure_class, nlohmann::json code,
@@ -759,6 +807,190 @@ TEST_F(PagesEndToEnd, AFunctionThatThrowsAtStartupFailsTheStepOnce) {
   expect_failure(run, "config", nullptr, 1);
   EXPECT_EQ(run.report["id"], "pages-function-startup-error");
   EXPECT_EQ(requests_to("/history/logs"), 1u);
+}
+
+// The diagnosis after a failure: one test per row of docs/cli.md's table, each with the fake
+// answering the follow-up requests as the API would.
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string conclusion_of(const StepRun& run) {
+  const nlohmann::json& diagnosis = run.report["diagnosis"];
+  return diagnosis.is_object() ? diagnosis["conclusion"].get<std::string>() : "";
+}
+
+// Nothing the diagnosis asks changes anything: only wrangler's own query is a POST.
+void expect_one_query(const std::vector<std::string>& seen) {
+  size_t posts = 0;
+  for (const std::string& request : seen) {
+    posts += request.starts_with("POST ") ? 1 : 0;
+  }
+  EXPECT_EQ(posts, 1u);
+}
+
+// The fenced diff block of a job summary.
+std::string summary_diff(const std::string& summary) {
+  size_t start = summary.find("```diff\n");
+  if (start == std::string::npos) {
+    return "";
+  }
+  start += 8;
+  return summary.substr(start, summary.find("```", start) - start);
+}
+
+TEST_F(MigrateEndToEnd, A10000WithAnExpiredTokenSaysWhenItExpired) {
+  start_fake("diagnose-10000-expired");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authentication", 10000, 1);
+  EXPECT_EQ(run.report["diagnosis"]["kind"], "credential");
+  EXPECT_EQ(conclusion_of(run),
+            "The token expired on 2026-01-31T00:00:00Z: that is why Cloudflare refused it.");
+  EXPECT_TRUE(has(run.result.err, "cfdeploy: diagnosis: The token expired on 2026-01-31"))
+      << run.result.err;
+}
+
+TEST_F(MigrateEndToEnd, A10000WithAValidTokenThatReachesTheAccountLacksAPermission) {
+  start_fake("diagnose-10000-valid");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authentication", 10000, 1);
+  EXPECT_TRUE(has(conclusion_of(run), std::string("The token is valid and reaches account ") +
+                                          k_account +
+                                          " ('Lab Account'), so it is missing a permission"))
+      << conclusion_of(run);
+  EXPECT_FALSE(run.report["diagnosis"]["could_not_check"]);
+  expect_one_query(requests_seen());
+}
+
+TEST_F(MigrateEndToEnd, A7403OnD1WithAValidTokenStatesTheCauseAndLinksTheToken) {
+  m_on_github = true;
+  start_fake("diagnose-d1-7403");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authorization", 7403, 1);
+  std::string cause = std::string("The token is valid and reaches account ") + k_account +
+                      " ('Lab Account'); database 'lab-db' "
+                      "(00000000-0000-4000-8000-000000000001) exists there; so the token lacks "
+                      "Account \xE2\x80\xBA D1 \xE2\x80\xBA Edit on this account.";
+  EXPECT_EQ(conclusion_of(run), cause);
+  EXPECT_EQ(run.report["diagnosis"]["kind"], "d1_access");
+  std::vector<std::string> ids;
+  for (const auto& check : run.report["diagnosis"]["checks"]) {
+    ids.push_back(check["id"].get<std::string>() + "=" + check["status"].get<std::string>());
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"token-valid=pass", "account=pass",
+                                           "d1-database:lab-db=pass"}));
+  expect_one_query(requests_seen());
+  // The summary states the cause, and its token link is the template with D1 Edit.
+  std::string markdown = summary();
+  EXPECT_TRUE(has(markdown, "### Diagnosis\n")) << markdown;
+  EXPECT_TRUE(has(markdown,
+                  "database \\'lab\\-db\\' \\(00000000\\-0000\\-4000\\-8000\\-000000000001\\) "
+                  "exists there\\; so the token lacks Account \xE2\x80\xBA D1 \xE2\x80\xBA "
+                  "Edit on this account"))
+      << markdown;
+  EXPECT_TRUE(has(markdown,
+                  "(https://dash.cloudflare.com/profile/api-tokens?permissionGroupKeys="
+                  "%5B%7B%22key%22%3A%22d1%22%2C%22type%22%3A%22edit%22%7D%5D&accountId=*&"
+                  "zoneId=all&name=cfdeploy%20acme%2Fnotes)"))
+      << markdown;
+  EXPECT_TRUE(has(run.result.out, "%0A%0ADiagnosis: The token is valid and reaches account"))
+      << run.result.out;
+}
+
+TEST_F(MigrateEndToEnd, ADiagnosisTheApiCannotAnswerSaysCouldNotCheckAndKeepsTheGuidance) {
+  start_fake("diagnose-d1-7403-api-down");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "authorization", 7403, 1);
+  EXPECT_EQ(run.report["diagnosis"]["could_not_check"], true);
+  EXPECT_TRUE(conclusion_of(run).starts_with("Could not check the token (")) << conclusion_of(run);
+  EXPECT_FALSE(run.report["guidance"].empty());
+  EXPECT_TRUE(has(run.result.err, "cfdeploy: how to fix it:\n  1. Give the token"));
+}
+
+TEST_F(MigrateEndToEnd, AStaleDatabaseIdGetsTheReplacementLineAndADiffThatApplies) {
+  m_on_github = true;
+  start_fake("diagnose-d1-stale-id");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "not_found", 7404, 1);
+  const std::string right = "database_id = \"22222222-3333-4444-5555-666666666666\"";
+  EXPECT_TRUE(has(conclusion_of(run), "database_id at wrangler.toml:8 is stale"))
+      << conclusion_of(run);
+  ASSERT_FALSE(run.report["fixes"].empty());
+  const nlohmann::json& fix = run.report["fixes"][0];
+  EXPECT_EQ(fix["kind"], "config");
+  EXPECT_EQ(fix["file"], "wrangler.toml");
+  EXPECT_EQ(fix["line"], 8);
+  EXPECT_EQ(fix["replacement"], right);
+  EXPECT_TRUE(has(run.result.out,
+                  "::warning title=cfdeploy%3A change this line,file=wrangler.toml,line=8::"
+                  "Replace this line with:%0A" +
+                      right))
+      << run.result.out;
+  std::string diff = summary_diff(summary());
+  ASSERT_FALSE(diff.empty()) << summary();
+  EXPECT_EQ(git_apply_check(diff), 0) << diff;
+}
+
+TEST_F(MigrateEndToEnd, ADatabaseNotInTheConfigurationListsTheAccountsDatabases) {
+  start_fake("diagnose-d1-not-in-config");
+  StepRun run = cfdeploy({"migrate", "notes-db"});
+  expect_failure(run, "config", nullptr, 1);
+  EXPECT_EQ(conclusion_of(run), std::string("The D1 databases in account ") + k_account +
+                                    " ('Lab Account') are: 'lab-db' "
+                                    "(00000000-0000-4000-8000-000000000001), 'notes-db' "
+                                    "(22222222-3333-4444-5555-666666666666).");
+}
+
+TEST_F(MigrateEndToEnd, AnUnroutableAccountGetsTheOneTheTokenReachesAtTheAccountIdLine) {
+  std::string config = (project() / "wrangler.toml").string();
+  std::string text = testing::read_whole_file(config);
+  text.replace(text.find("\n\n[[d1_databases]]"), 2,
+               std::string("\naccount_id = \"") + k_account + "\"\n");
+  std::ofstream(config, std::ios::trunc) << text;
+  start_fake("diagnose-account-7003");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "account", 7003, 1);
+  EXPECT_TRUE(has(conclusion_of(run),
+                  "The token reaches 1 account: 'Other Account' "
+                  "(fedcba9876543210fedcba9876543210)."))
+      << conclusion_of(run);
+  const nlohmann::json& fix = run.report["fixes"][0];
+  EXPECT_EQ(fix["kind"], "config");
+  EXPECT_EQ(fix["line"], 4);
+  EXPECT_EQ(fix["replacement"], "account_id = \"fedcba9876543210fedcba9876543210\"");
+}
+
+TEST_F(MigrateEndToEnd, MoreThanOneAccountListsThemByNameAndId) {
+  m_with_account_id = false;
+  start_fake("diagnose-more-than-one-account");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  expect_failure(run, "account", nullptr, 1);
+  EXPECT_EQ(run.report["id"], "account-multiple-accounts");
+  EXPECT_TRUE(has(conclusion_of(run), std::string("The token reaches 2 accounts: 'Lab Account' (") +
+                                          k_account +
+                                          "), 'Other Account' (fedcba9876543210fedcba9876543210). "
+                                          "No account id is set"))
+      << conclusion_of(run);
+}
+
+TEST_F(MigrateEndToEnd, ALocalFailureAsksTheApiNothing) {
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "notes-db", "--local"});
+  expect_failure(run, "config", nullptr, 1);
+  EXPECT_TRUE(run.report["diagnosis"].is_null());
+  EXPECT_EQ(requests_to("/accounts/"), 0u);
+  EXPECT_EQ(requests_to("/tokens/verify"), 0u);
+}
+
+TEST_F(MigrateEndToEnd, ASuccessAsksNothingAfterwards) {
+  start_fake("d1-apply-ok");
+  StepRun run = cfdeploy({"migrate", "lab-db"});
+  EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+  EXPECT_TRUE(run.report["diagnosis"].is_null());
+  for (const std::string& request : requests_seen()) {
+    EXPECT_FALSE(has(request, "/tokens/verify")) << request;
+  }
 }
 
 }  // namespace
