@@ -39,7 +39,7 @@ struct SummaryInput {
   DeployedFacts deployed;
   const TimeTravelFacts* time_travel = nullptr;  // remote migrate and restore only
   const MigrationPlanFacts* plan = nullptr;      // migrate, when wrangler listed what is pending
-  const Diagnosis* diagnosis = nullptr;  // what the API said after the failure, if asked
+  const Diagnosis* diagnosis = nullptr;          // what the API said after the failure, if asked
 };
 
 /// The runner uploads nothing when a step's summary passes 1 MiB.

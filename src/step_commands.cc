@@ -329,9 +329,9 @@ int run_restore(const RestoreFlags& flags, ReportFormat format) {
   RestoreTarget target{flags.bookmark, flags.timestamp};
   StepOptions options = step_options(
       flags.wrangler.step,
-      wrangler_argv(flags.wrangler.step, flags.wrangler.wrangler,
-                    restore_args(flags.database, target, flags.wrangler.environment,
-                                 flags.wrangler.extra)),
+      wrangler_argv(
+          flags.wrangler.step, flags.wrangler.wrangler,
+          restore_args(flags.database, target, flags.wrangler.environment, flags.wrangler.extra)),
       deadline);
   RestoreOutput output;
   options.watch_line = [&output](Stream, std::string_view line) { output.feed_line(line); };
@@ -518,7 +518,7 @@ void add_pages_options(CLI::App& pages, PagesFlags& flags) {
   pages.add_option("--wrangler", flags.wrangler,
                    "Command that runs wrangler (default: the project's, PATH's, or npx)");
   pages.add_flag("--preflight", flags.preflight,
-                  "First check the token, the account and the Pages project (see preflight)");
+                 "First check the token, the account and the Pages project (see preflight)");
   pages.add_option("args", flags.extra, "Extra wrangler arguments, after --");
 }
 
@@ -529,7 +529,7 @@ void add_restore_options(CLI::App& restore, RestoreFlags& flags) {
   CLI::Option* bookmark =
       restore
           .add_option("--bookmark", flags.bookmark,
-                       "Time Travel bookmark to restore to (a migration's restore-bookmark)")
+                      "Time Travel bookmark to restore to (a migration's restore-bookmark)")
           ->check(CLI::Validator(
               [](const std::string& text) {
                 return is_bookmark(text) ? ""

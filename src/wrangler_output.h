@@ -31,7 +31,7 @@ struct WranglerOutput {
   std::string alias_url;                     // a version upload's preview alias
   std::string version_id;                    // of "deploy" or "version-upload"
   std::string worker_name;
-  PagesDeployment pages;                     // from "pages-deploy-detailed"
+  PagesDeployment pages;         // from "pages-deploy-detailed"
   std::string wrangler_version;  // from the "wrangler-session" entry
   size_t entries = 0;
   size_t unreadable_lines = 0;  // lines that were not JSON objects
