@@ -843,7 +843,7 @@ std::string summary_diff(const std::string& summary) {
 TEST_F(MigrateEndToEnd, A10000WithAnExpiredTokenSaysWhenItExpired) {
   start_fake("diagnose-10000-expired");
   StepRun run = cfdeploy({"migrate", "lab-db"});
-  expect_failure(run, "authentication", 10000, 1);
+  expect_failure(run, "authorization", 10000, 1);
   EXPECT_EQ(run.report["diagnosis"]["kind"], "credential");
   EXPECT_EQ(conclusion_of(run),
             "The token expired on 2026-01-31T00:00:00Z: that is why Cloudflare refused it.");
@@ -854,7 +854,7 @@ TEST_F(MigrateEndToEnd, A10000WithAnExpiredTokenSaysWhenItExpired) {
 TEST_F(MigrateEndToEnd, A10000WithAValidTokenThatReachesTheAccountLacksAPermission) {
   start_fake("diagnose-10000-valid");
   StepRun run = cfdeploy({"migrate", "lab-db"});
-  expect_failure(run, "authentication", 10000, 1);
+  expect_failure(run, "authorization", 10000, 1);
   EXPECT_TRUE(has(conclusion_of(run), std::string("The token is valid and reaches account ") +
                                           k_account +
                                           " ('Lab Account'), so it is missing a permission"))
