@@ -135,9 +135,13 @@ int run_deploy(const WranglerFlags& flags, ReportFormat format) {
     status = session.finish(result, options.argv);
   }
   // After the session, whose report is complete: GitHub's answer never changes the status.
-  record_step_deployment(flags.github,
-                         finished_deploy(result, env_or_empty("CLOUDFLARE_ACCOUNT_ID")), deadline,
-                         format == ReportFormat::github);
+  // An uploaded version takes no traffic: it is a preview wherever it was made.
+  DeploymentOptions github = flags.github;
+  if (flags.upload_only && github.environment.empty()) {
+    github.environment = "preview";
+  }
+  record_step_deployment(github, finished_deploy(result, env_or_empty("CLOUDFLARE_ACCOUNT_ID")),
+                         deadline, format == ReportFormat::github);
   return status;
 }
 
@@ -377,8 +381,23 @@ int run_pages(const PagesFlags& flags, ReportFormat format) {
   StepOptions options = step_options(
       flags.step, wrangler_argv(flags.step, flags.wrangler, pages_deploy_args(target, flags.extra)),
       deadline);
-  StepSession session(session_settings(flags.step, format, deadline));
-  return session.finish(session.execute(options), options.argv);
+  StepResult result;
+  int status = 0;
+  {
+    StepSession session(session_settings(flags.step, format, deadline));
+    result = session.execute(options);
+    status = session.finish(result, options.argv);
+  }
+  // Pages itself says whether the deployment is production or a preview.
+  DeploymentOptions github = flags.github;
+  if (github.environment.empty()) {
+    github.environment = result.pages.environment;
+  }
+  record_step_deployment(
+      github,
+      finished_pages_deploy(result, env_or_empty("CLOUDFLARE_ACCOUNT_ID"), flags.project_name),
+      deadline, format == ReportFormat::github);
+  return status;
 }
 
 void add_step_flags(CLI::App& command, StepFlags& flags) {
@@ -520,6 +539,7 @@ void add_pages_options(CLI::App& pages, PagesFlags& flags) {
   pages.add_flag("--preflight", flags.preflight,
                  "First check the token, the account and the Pages project (see preflight)");
   pages.add_option("args", flags.extra, "Extra wrangler arguments, after --");
+  add_github_deployment_flags(pages, flags.github);
 }
 
 void add_restore_options(CLI::App& restore, RestoreFlags& flags) {

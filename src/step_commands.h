@@ -60,6 +60,7 @@ struct PagesFlags {
   std::string commit_message;
   bool preflight = false;
   std::vector<std::string> extra;
+  DeploymentOptions github;  // the GitHub Deployment it is recorded as
 };
 
 struct RestoreFlags {

@@ -28,6 +28,24 @@ std::string dashboard_url(const std::string& account_id, const std::string& work
          "/production/deployments";
 }
 
+bool is_url_segment(const std::string& text, size_t max_size) {
+  return !text.empty() && text.size() <= max_size &&
+         std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
+}
+
+// The Pages deployment's page in the dashboard, only from values that fit their shapes.
+std::string pages_dashboard_url(const std::string& account_id, const std::string& project,
+                                const std::string& deployment_id) {
+  if (!is_account_id(account_id) || !is_url_segment(project, 58) ||
+      !is_url_segment(deployment_id, 64)) {
+    return "";
+  }
+  return "https://dash.cloudflare.com/" + account_id + "/pages/view/" + project + "/" +
+         deployment_id;
+}
+
 }  // namespace
 
 std::string failure_description(const StepResult& result) {
@@ -51,6 +69,13 @@ FinishedDeploy finished_deploy(const StepResult& result, const std::string& acco
   deploy.log_url = dashboard_url(account_id, result.worker_name);
   deploy.description = result.ok() ? "Deployed by cfdeploy" : failure_description(result);
   deploy.cancelled = result.cancelled_by != 0;
+  return deploy;
+}
+
+FinishedDeploy finished_pages_deploy(const StepResult& result, const std::string& account_id,
+                                     const std::string& project) {
+  FinishedDeploy deploy = finished_deploy(result, account_id);
+  deploy.log_url = pages_dashboard_url(account_id, project, result.pages.deployment_id);
   return deploy;
 }
 

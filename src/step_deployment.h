@@ -34,6 +34,11 @@ struct FinishedDeploy {
 /// (CLOUDFLARE_ACCOUNT_ID) and the Worker are known, a failure's class and title.
 FinishedDeploy finished_deploy(const StepResult& result, const std::string& account_id);
 
+/// A Pages deploy's result, as finished_deploy's, with the Pages deployment's page in the
+/// dashboard (the account, `project` and the deployment id known) as its log.
+FinishedDeploy finished_pages_deploy(const StepResult& result, const std::string& account_id,
+                                     const std::string& project);
+
 /// "authorization: Token lacks a permission", or what ended a step without a finding.
 std::string failure_description(const StepResult& result);
 

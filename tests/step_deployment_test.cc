@@ -144,5 +144,23 @@ TEST(StepDeployment, AWorkerNameThatIsNotOneGivesNoDashboardLink) {
   EXPECT_EQ(finished_deploy(result, k_account).log_url, "");
 }
 
+TEST(StepDeployment, APagesDeploysLogIsItsDeploymentsPage) {
+  StepResult result = deployed();
+  result.pages.deployment_id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+  EXPECT_EQ(finished_pages_deploy(result, k_account, "lab-site").log_url,
+            "https://dash.cloudflare.com/" + k_account +
+                "/pages/view/lab-site/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+}
+
+TEST(StepDeployment, APagesProjectOrDeploymentIdOfAnotherShapeGivesNoDashboardLink) {
+  StepResult result = deployed();
+  result.pages.deployment_id = "0f1e2d3c";
+  EXPECT_EQ(finished_pages_deploy(result, k_account, "../lab").log_url, "");
+  result.pages.deployment_id = "0f1e/../x";
+  EXPECT_EQ(finished_pages_deploy(result, k_account, "lab-site").log_url, "");
+  result.pages.deployment_id = "";
+  EXPECT_EQ(finished_pages_deploy(result, k_account, "lab-site").log_url, "");
+}
+
 }  // namespace
 }  // namespace cfdeploy

@@ -327,6 +327,23 @@ describe('Pages over real wrangler', () => {
     assert.equal(chosen.branch, 'staging');
   });
 
+  test('with a github-token the deployment is recorded in the environment Pages gives', async (t) => {
+    const github = await startFakeApi(t, fixture('scenarios', 'github-deployments-ok.json'), tempDir(t));
+    const { run } = await pages(t, 'pages-deploy-ok', {
+      github: { ...PULL_REQUEST, GITHUB_API_URL: `http://127.0.0.1:${github.port}`, GITHUB_REPOSITORY: 'octo/site', GITHUB_SHA: 'abc123' },
+      inputs: { 'github-token': GITHUB_TOKEN },
+    });
+    assert.equal(run.failed, false, describeRun(run));
+    const bodies = github.requests().map((request) => JSON.parse(request.body));
+    assert.equal(bodies.length, 2, describeRun(run));
+    assert.equal(bodies[0].environment, 'preview');
+    assert.equal(bodies[0].transient_environment, true);
+    assert.equal(bodies[1].state, 'success');
+    assert.equal(bodies[1].environment_url, 'https://0f1e2d3c.lab-site.pages.dev');
+    assert.match(bodies[1].log_url, /^https:\/\/dash\.cloudflare\.com\/[0-9a-f]{32}\/pages\/view\/lab-site\/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9$/);
+    assertGithubTokenHidden(run);
+  });
+
   test('a tag push leaves the branch to wrangler', async (t) => {
     const { run, branch } = await pages(t, 'pages-deploy-ok', { github: { GITHUB_REF_NAME: 'v1.2.0', GITHUB_REF_TYPE: 'tag' } });
     assert.equal(run.failed, false, describeRun(run));
