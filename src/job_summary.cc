@@ -168,10 +168,13 @@ std::string code_list(const std::vector<std::string>& names) {
   return text;
 }
 
-void write_restore_commands(std::ostream& out, const std::string& database,
+void write_restore_commands(std::ostream& out, const TimeTravelFacts& facts,
                             const std::string& bookmark) {
-  out << "- " << markdown_code(wrangler_restore_command(database, bookmark)) << "\n- "
-      << markdown_code(cfdeploy_restore_command(database, bookmark)) << "\n\n";
+  out << "- "
+      << markdown_code(wrangler_restore_command(facts.database, bookmark, facts.environment))
+      << "\n- "
+      << markdown_code(cfdeploy_restore_command(facts.database, bookmark, facts.environment))
+      << "\n\n";
 }
 
 // The restore from this workflow, for one that takes a restore-bookmark input as the
@@ -198,7 +201,7 @@ void write_restored(std::ostream& out, const TimeTravelFacts& facts) {
   if (!facts.previous_bookmark.empty()) {
     out << "### Undo this restore\n\nThe bookmark before the restore was "
         << markdown_code(facts.previous_bookmark) << ". To go back to it:\n\n";
-    write_restore_commands(out, facts.database, facts.previous_bookmark);
+    write_restore_commands(out, facts, facts.previous_bookmark);
   }
 }
 
@@ -251,7 +254,7 @@ void write_undo(std::ostream& out, const SummaryInput& input) {
       << markdown_code(facts.bookmark) << " (kept for 30 days). "
       << (ok ? "To undo the run, restore it:" : "To put it back as it was before this run:")
       << "\n\n";
-  write_restore_commands(out, facts.database, facts.bookmark);
+  write_restore_commands(out, facts, facts.bookmark);
   write_dispatch_link(out, input.github_run, facts);
 }
 

@@ -189,6 +189,7 @@ std::optional<TimeTravelFacts> take_restore_point(const MigrateFlags& flags, Dea
   gate.time_limit = time_left(deadline);
   TimeTravelFacts facts;
   facts.database = flags.database;
+  facts.environment = flags.wrangler.environment;
   Cancellation cancellation;
   {
     CancelOnSignal cancel_on_signal(cancellation);
@@ -340,8 +341,13 @@ int run_restore(const RestoreFlags& flags, ReportFormat format) {
   RestoreOutput output;
   options.watch_line = [&output](Stream, std::string_view line) { output.feed_line(line); };
   StepResult result = session.execute(options, StepTarget::remote, [&](StepResult& done) {
-    done.time_travel = TimeTravelFacts{true, flags.database,       "",
-                                       "",   output.restored_to(), output.previous_bookmark()};
+    done.time_travel = TimeTravelFacts{true,
+                                       flags.database,
+                                       "",
+                                       "",
+                                       output.restored_to(),
+                                       output.previous_bookmark(),
+                                       flags.wrangler.environment};
   });
   return session.finish(result, options.argv);
 }

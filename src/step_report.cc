@@ -115,7 +115,8 @@ void write_time_travel(std::ostream& out, const StepResult& result) {
   }
   if (!facts.previous_bookmark.empty()) {
     out << "cfdeploy: to undo the restore: "
-        << wrangler_restore_command(facts.database, facts.previous_bookmark) << "\n";
+        << wrangler_restore_command(facts.database, facts.previous_bookmark, facts.environment)
+        << "\n";
   }
   if (!facts.bookmark_problem.empty()) {
     out << "cfdeploy: no restore point was recorded: " << facts.bookmark_problem << "\n";
@@ -125,12 +126,12 @@ void write_time_travel(std::ostream& out, const StepResult& result) {
   }
   if (result.ok()) {
     out << "cfdeploy: to undo this run: "
-        << wrangler_restore_command(facts.database, facts.bookmark) << "\n";
+        << wrangler_restore_command(facts.database, facts.bookmark, facts.environment) << "\n";
     return;
   }
   out << "cfdeploy: to put " << facts.database << " back as it was before this run: "
-      << wrangler_restore_command(facts.database, facts.bookmark) << " (or "
-      << cfdeploy_restore_command(facts.database, facts.bookmark) << ")\n";
+      << wrangler_restore_command(facts.database, facts.bookmark, facts.environment) << " (or "
+      << cfdeploy_restore_command(facts.database, facts.bookmark, facts.environment) << ")\n";
 }
 
 // null unless the step deployed to Pages; a member wrangler left out is null.

@@ -55,6 +55,7 @@ struct TimeTravelFacts {
   std::string bookmark_problem;   // why none was taken
   std::string restored_to;        // restore: the bookmark the database is now at
   std::string previous_bookmark;  // restore: the bookmark before it, which undoes it
+  std::string environment;        // wrangler's --env, which decides the database `database` is
 };
 
 /// The migrations a migrate run found pending, in order: from its plan step (`d1 migrations

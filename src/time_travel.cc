@@ -118,12 +118,16 @@ BookmarkAnswer current_bookmark(CloudflareApi& api, const PreflightInput& input)
   return BookmarkAnswer{bookmark, ""};
 }
 
-std::string wrangler_restore_command(const std::string& database, const std::string& bookmark) {
-  return "wrangler d1 time-travel restore " + database + " --bookmark=" + bookmark;
+std::string wrangler_restore_command(const std::string& database, const std::string& bookmark,
+                                     const std::string& environment) {
+  return "wrangler d1 time-travel restore " + database + " --bookmark=" + bookmark +
+         (environment.empty() ? "" : " --env " + environment);
 }
 
-std::string cfdeploy_restore_command(const std::string& database, const std::string& bookmark) {
-  return "cfdeploy restore " + database + " --bookmark " + bookmark;
+std::string cfdeploy_restore_command(const std::string& database, const std::string& bookmark,
+                                     const std::string& environment) {
+  return "cfdeploy restore " + database + " --bookmark " + bookmark +
+         (environment.empty() ? "" : " --env " + environment);
 }
 
 }  // namespace cfdeploy

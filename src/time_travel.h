@@ -26,10 +26,13 @@ BookmarkAnswer current_bookmark(CloudflareApi& api, const PreflightInput& input)
 /// and '_' only, so it can be put into a command to copy.
 bool is_bookmark(std::string_view text);
 
-/// "wrangler d1 time-travel restore DB --bookmark=B".
-std::string wrangler_restore_command(const std::string& database, const std::string& bookmark);
+/// "wrangler d1 time-travel restore DB --bookmark=B", with "--env E" when the step had one:
+/// the environment decides which database DB names.
+std::string wrangler_restore_command(const std::string& database, const std::string& bookmark,
+                                     const std::string& environment = "");
 
-/// "cfdeploy restore DB --bookmark B".
-std::string cfdeploy_restore_command(const std::string& database, const std::string& bookmark);
+/// "cfdeploy restore DB --bookmark B", with "--env E" when the step had one.
+std::string cfdeploy_restore_command(const std::string& database, const std::string& bookmark,
+                                     const std::string& environment = "");
 
 }  // namespace cfdeploy

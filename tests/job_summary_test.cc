@@ -296,6 +296,23 @@ TEST(JobSummary, ASucceededRemoteMigrationKeepsTheBookmarkUnderUndoThisRun) {
       << markdown;
 }
 
+TEST(JobSummary, TheRestoreCommandsKeepTheMigrationsEnvironment) {
+  Verdict verdict;
+  verdict.migrations_applied = 1;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  facts.environment = "staging";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(
+      markdown.find("- `wrangler d1 time-travel restore lab-db --bookmark=b-1 --env staging`\n"
+                    "- `cfdeploy restore lab-db --bookmark b-1 --env staging`"),
+      std::string::npos)
+      << markdown;
+}
+
 TEST(JobSummary, AFailedMigrationNamesWhatAppliedAndHowToRestore) {
   Verdict verdict =
       failed_with(7500, "/accounts/a/d1/database/b/query", "syntax error [code: 7500]");

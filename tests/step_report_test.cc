@@ -174,7 +174,7 @@ TEST(StepReport, ACancelledStepSaysSo) {
 TEST(StepReport, ARemoteMigrationReportsItsBookmarkAndTheRestoreCommand) {
   StepResult result = failed_7403();
   result.verdict.applied_migrations = {"0000_first.sql"};
-  result.time_travel = TimeTravelFacts{false, "lab-db", "b-1", "", "", ""};
+  result.time_travel = TimeTravelFacts{false, "lab-db", "b-1", "", "", "", ""};
   nlohmann::json report = step_report_json(result, {"wrangler"});
   EXPECT_EQ(report["restore_bookmark"], "b-1");
   EXPECT_TRUE(report["restore_bookmark_problem"].is_null());
@@ -188,9 +188,19 @@ TEST(StepReport, ARemoteMigrationReportsItsBookmarkAndTheRestoreCommand) {
       << text;
 }
 
+TEST(StepReport, TheRestoreCommandNamesTheEnvironmentTheMigrationRanIn) {
+  StepResult result = failed_7403();
+  result.time_travel = TimeTravelFacts{false, "lab-db", "b-1", "", "", "", "staging"};
+  std::string text = step_summary_text(result);
+  EXPECT_NE(text.find("wrangler d1 time-travel restore lab-db --bookmark=b-1 --env staging (or "
+                      "cfdeploy restore lab-db --bookmark b-1 --env staging)"),
+            std::string::npos)
+      << text;
+}
+
 TEST(StepReport, ARestoreReportsTheNewAndPreviousBookmark) {
   StepResult result;
-  result.time_travel = TimeTravelFacts{true, "lab-db", "", "", "b-2", "b-1"};
+  result.time_travel = TimeTravelFacts{true, "lab-db", "", "", "b-2", "b-1", ""};
   nlohmann::json report = step_report_json(result, {"wrangler"});
   EXPECT_EQ(report["restored_to_bookmark"], "b-2");
   EXPECT_EQ(report["previous_bookmark"], "b-1");

@@ -87,6 +87,10 @@ TEST(TimeTravel, RestoreCommandsNameTheDatabaseAndBookmark) {
   EXPECT_EQ(wrangler_restore_command("lab-db", "b-1"),
             "wrangler d1 time-travel restore lab-db --bookmark=b-1");
   EXPECT_EQ(cfdeploy_restore_command("lab-db", "b-1"), "cfdeploy restore lab-db --bookmark b-1");
+  EXPECT_EQ(wrangler_restore_command("lab-db", "b-1", "staging"),
+            "wrangler d1 time-travel restore lab-db --bookmark=b-1 --env staging");
+  EXPECT_EQ(cfdeploy_restore_command("lab-db", "b-1", "staging"),
+            "cfdeploy restore lab-db --bookmark b-1 --env staging");
   EXPECT_TRUE(is_bookmark(k_bookmark));
   EXPECT_FALSE(is_bookmark(""));
   EXPECT_FALSE(is_bookmark("a b"));
