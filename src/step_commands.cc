@@ -561,7 +561,7 @@ void add_restore_options(CLI::App& restore, RestoreFlags& flags) {
                 return is_bookmark(text) ? ""
                                          : "'" + text +
                                                "' is not a D1 bookmark: copy it as printed, "
-                                               "letters, digits and '-' only";
+                                               "letters, digits, '-' and '_' only";
               },
               "BOOKMARK"));
   CLI::Option* timestamp = restore.add_option(

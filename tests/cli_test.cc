@@ -181,6 +181,8 @@ TEST(Cli, RestoreRefusesABookmarkOfAnotherForm) {
   CommandResult result = run_cfdeploy({"restore", "lab-db", "--bookmark", "b;1"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("is not a D1 bookmark"), std::string::npos) << result.err;
+  // The message names every character a bookmark may hold, '_' too (is_bookmark).
+  EXPECT_NE(result.err.find("letters, digits, '-' and '_' only"), std::string::npos) << result.err;
 }
 }  // namespace
 }  // namespace cfdeploy
