@@ -13,10 +13,12 @@
 namespace cfdeploy {
 namespace {
 
-// What the step deployed, and the commit it ran for (a pull request's head).
+// What the step deployed, and the commit it ran for (a pull request's head). A Pages
+// deployment's alias is its branch alias.
 DeployedFacts deployed_facts(const StepResult& result) {
-  return DeployedFacts{result.deployment_urls, result.alias_url, result.version_id,
-                       result.worker_name, deployment_ref(github_event_from_env())};
+  std::string alias = result.alias_url.empty() ? result.pages.alias_url : result.alias_url;
+  return DeployedFacts{result.deployment_urls, alias, result.version_id, result.worker_name,
+                       deployment_ref(github_event_from_env())};
 }
 
 // Each stream to its own; the summary is cfdeploy's own, on stderr.

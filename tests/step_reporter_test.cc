@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "environment.h"
@@ -86,6 +89,36 @@ TEST(StepReporter, GithubKeepsBothStreamsAndTheSummaryInsideOneWindow) {
   // The resume token comes after the summary, at the start of a line.
   EXPECT_NE(text.find("cfdeploy: failed\n::" + token + "::\n"), std::string::npos) << text;
   EXPECT_FALSE(reporter->summary_lost());
+}
+
+TEST(StepReporter, APagesDeploymentsJobSummaryNamesItsBranchAlias) {
+  char path[] = "/tmp/cfdeploy-summary-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::optional<std::string> old_summary = env_value("GITHUB_STEP_SUMMARY");
+  setenv("GITHUB_STEP_SUMMARY", path, 1);
+  Echoed echoed;
+  std::ostringstream out;
+  StepReportSettings settings;
+  settings.format = ReportFormat::github;
+  std::unique_ptr<StepReporter> reporter = make_step_reporter(settings, capture(echoed, out));
+  StepResult result;
+  result.attempts.push_back(AttemptRecord{});
+  result.verdict.ok = true;
+  result.deployment_url = "https://abc123.lab-site.pages.dev";
+  result.pages.alias_url = "https://feature-x.lab-site.pages.dev";
+  reporter->report_step(result, {"wrangler", "pages", "deploy", "dist"});
+  if (old_summary) {
+    setenv("GITHUB_STEP_SUMMARY", old_summary->c_str(), 1);
+  } else {
+    unsetenv("GITHUB_STEP_SUMMARY");
+  }
+  std::ifstream file(path);
+  std::string markdown((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::remove(path);
+  EXPECT_NE(markdown.find("- Alias: <https://feature-x.lab-site.pages.dev>\n"), std::string::npos)
+      << markdown;
 }
 
 }  // namespace
