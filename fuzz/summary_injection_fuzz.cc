@@ -295,8 +295,8 @@ std::string step_summary(const Values& values, const Verdict& verdict) {
   input.wrangler_version = values.version;
   input.retry_note = values.retry_note;
   // The undo section, or without a bookmark the warning that says why; the plan, changed.
-  TimeTravelFacts time_travel{false, values.database, values.retry_note, values.check_detail, "",
-                              ""};
+  TimeTravelFacts time_travel{false, values.database,   values.retry_note, values.check_detail, "",
+                              "",    values.environment};
   MigrationPlanFacts plan{
       {values.migration, values.step}, true, std::vector<std::string>{values.environment}};
   input.time_travel = &time_travel;

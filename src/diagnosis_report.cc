@@ -15,20 +15,6 @@ std::string fix_title(const ConfigFix& fix) {
   return "Set " + fix.key + " to " + fix.value + " at " + fix.where.text();
 }
 
-std::string status_mark(CheckStatus status) {
-  switch (status) {
-    case CheckStatus::pass:
-      return "\xE2\x9C\x85 pass";
-    case CheckStatus::fail:
-      return "\xE2\x9D\x8C fail";
-    case CheckStatus::skipped:
-      return "skipped";
-    case CheckStatus::could_not_check:
-      break;
-  }
-  return "\xE2\x9A\xA0\xEF\xB8\x8F could not check";
-}
-
 }  // namespace
 
 json diagnosis_to_json(const Diagnosis& diagnosis) {

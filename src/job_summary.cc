@@ -177,19 +177,21 @@ void write_restore_commands(std::ostream& out, const TimeTravelFacts& facts,
       << "\n\n";
 }
 
-// The restore from this workflow, for one that takes a restore-bookmark input as the
-// example db-migrate.yml does.
+// The restore from this workflow, for one that takes restore-bookmark and environment inputs
+// as the example db-migrate.yml does.
 void write_dispatch_link(std::ostream& out, const GithubRun& run, const TimeTravelFacts& facts) {
   std::optional<std::string> page = workflow_page_url(run);
   if (!page) {
     return;
   }
+  std::string command = "gh workflow run " + *workflow_file(run) + " -f database=" + facts.database;
+  if (!facts.environment.empty()) {
+    command += " -f environment=" + facts.environment;
+  }
+  command += " -f restore-bookmark=" + facts.bookmark;
   out << "If this workflow has a `restore-bookmark` input (as the example `db-migrate.yml` "
          "does), run it with the bookmark: "
-      << markdown_link("Run workflow", *page) << ", or "
-      << markdown_code("gh workflow run " + *workflow_file(run) + " -f database=" + facts.database +
-                       " -f restore-bookmark=" + facts.bookmark)
-      << "\n\n";
+      << markdown_link("Run workflow", *page) << ", or " << markdown_code(command) << "\n\n";
 }
 
 // A restore: where the database is now, and how to go back.

@@ -91,6 +91,20 @@ std::string_view to_string(CheckStatus status) {
   return "could not check";
 }
 
+std::string_view status_mark(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::pass:
+      return "\xE2\x9C\x85 pass";
+    case CheckStatus::fail:
+      return "\xE2\x9D\x8C fail";
+    case CheckStatus::skipped:
+      return "skipped";
+    case CheckStatus::could_not_check:
+      break;
+  }
+  return "\xE2\x9A\xA0\xEF\xB8\x8F could not check";
+}
+
 bool PreflightReport::ok() const {
   return std::none_of(checks.begin(), checks.end(),
                       [](const CheckResult& check) { return check.status == CheckStatus::fail; });

@@ -48,6 +48,8 @@ namespace cfdeploy {
 enum class CheckStatus { pass, fail, skipped, could_not_check };
 
 std::string_view to_string(CheckStatus status);
+/// The status as a summary table cell shows it: with its ✅/❌/⚠️ mark.
+std::string_view status_mark(CheckStatus status);
 
 struct CheckResult {
   std::string id;  // stable: "token-valid", "d1-database:DB", ...

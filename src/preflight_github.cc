@@ -9,20 +9,6 @@
 namespace cfdeploy {
 namespace {
 
-std::string_view status_mark(CheckStatus status) {
-  switch (status) {
-    case CheckStatus::pass:
-      return "\xE2\x9C\x85 pass";
-    case CheckStatus::fail:
-      return "\xE2\x9D\x8C fail";
-    case CheckStatus::skipped:
-      return "skipped";
-    case CheckStatus::could_not_check:
-      return "\xE2\x9A\xA0\xEF\xB8\x8F could not check";
-  }
-  return "";
-}
-
 Annotation annotation_for(const CheckResult& check, AnnotationLevel level) {
   std::string message = check.detail;
   if (!check.fix.empty()) {

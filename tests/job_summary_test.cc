@@ -398,6 +398,23 @@ TEST(JobSummary, TheUndoSectionLinksToTheWorkflowToRunTheRestore) {
       << markdown;
 }
 
+TEST(JobSummary, TheWorkflowRestoreCommandCarriesTheWranglerEnvironment) {
+  Verdict verdict;
+  TimeTravelFacts facts;
+  facts.database = "lab-db";
+  facts.bookmark = "b-1";
+  facts.environment = "staging";
+  SummaryInput input = input_for(verdict);
+  input.time_travel = &facts;
+  input.github_run = {"https://github.com", "acme/notes", "7",
+                      "acme/notes/.github/workflows/db-migrate.yml@refs/heads/main"};
+  std::string markdown = job_summary_markdown(input);
+  EXPECT_NE(markdown.find("`gh workflow run db-migrate.yml -f database=lab-db -f "
+                          "environment=staging -f restore-bookmark=b-1`"),
+            std::string::npos)
+      << markdown;
+}
+
 TEST(JobSummary, TheDiagnosisComesBeforeTheCataloguesFix) {
   Verdict verdict = failed_with(7403, "/accounts/a/d1/database/b/query",
                                 "The given account is not valid or is not authorized [code: 7403]");
