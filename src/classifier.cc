@@ -423,14 +423,25 @@ bool recognised(const Finding& finding) {
   return finding.entry->failure_class != FailureClass::unknown;
 }
 
-// wrangler may say what failed in a box of its own ("Your Worker failed
-// validation because it exceeded size limits.") just before the API's box
-// with the code; the same failure, told with the code, is the better cause.
-std::vector<Finding>::iterator api_box_behind(std::vector<Finding>::iterator primary,
-                                              std::vector<Finding>::iterator end) {
+// Lines between a bare error line and the body that tells the same failure.
+constexpr size_t k_max_retelling_gap = 20;
+
+// The same failure, told again with the code, is the better cause: wrangler
+// may say what failed in a box of its own ("Your Worker failed validation
+// because it exceeded size limits.") just before the API's box with the code,
+// and a bare status line ("Status: 429 Too Many Requests, Details {") comes
+// just before the JSON body that carries the code.
+std::vector<Finding>::iterator coded_retelling(std::vector<Finding>::iterator primary,
+                                               std::vector<Finding>::iterator end) {
+  if (primary == end) {
+    return primary;
+  }
   auto next = std::next(primary);
-  if (primary->code || next == end || !next->boxed || !next->code ||
+  if (primary->code || next == end || !next->code || next->boxed != primary->boxed ||
       next->entry->failure_class != primary->entry->failure_class) {
+    return primary;
+  }
+  if (!primary->boxed && next->line - primary->line > k_max_retelling_gap) {
     return primary;
   }
   return next;
@@ -507,9 +518,8 @@ Verdict Classifier::finish() {
                               [](const Finding& f) { return f.boxed && recognised(f); });
   if (primary == m_findings.end()) {
     primary = std::find_if(m_findings.begin(), m_findings.end(), recognised);
-  } else {
-    primary = api_box_behind(primary, m_findings.end());
   }
+  primary = coded_retelling(primary, m_findings.end());
   if (fallback) {
     verdict.primary = std::move(*fallback);
   } else if (primary == m_findings.end() && m_debug_status) {

@@ -92,10 +92,25 @@ std::optional<int> code_after(std::string_view text, size_t at) {
   return capital && start == at + 5 && after == ':' ? code : std::nullopt;
 }
 
+// "[10027] Your Worker exceeded …": a code in brackets that opens the line,
+// then the message. Four to seven digits, so "[1/3]" and "[200]" are not codes.
+std::optional<int> leading_bracket_code(std::string_view text) {
+  if (text.empty() || text[0] != '[') {
+    return std::nullopt;
+  }
+  size_t pos = 1;
+  std::optional<int> code = read_number(text, pos);
+  bool digits_fit = pos >= 5 && pos <= 8;
+  bool message_follows = pos + 2 < text.size() && text[pos] == ']' && text[pos + 1] == ' ' &&
+                         std::isupper(static_cast<unsigned char>(text[pos + 2])) != 0;
+  return code && digits_fit && message_follows ? code : std::nullopt;
+}
+
 }  // namespace
 
 std::vector<int> extract_any_codes(std::string_view text) {
   std::vector<int> codes;
+  add_code(codes, leading_bracket_code(text));
   for (size_t at = text.find("ode"); at != std::string_view::npos; at = text.find("ode", at + 1)) {
     if (at == 0 || (text[at - 1] != 'c' && text[at - 1] != 'C')) {
       continue;

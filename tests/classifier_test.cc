@@ -439,6 +439,24 @@ TEST(Classifier, WranglersSummaryBoxGivesWayToTheApiBoxWithTheCode) {
   EXPECT_FALSE(other.primary->code.has_value());
 }
 
+TEST(Classifier, ABareStatusLineGivesWayToTheCodedBodyRightBehindIt) {
+  std::string status = "Error: Something went wrong! Status: 429 Too Many Requests, Details {\n";
+  std::string body =
+      "  \"errors\": [ { \"code\": 10100, \"message\": \"More than 1200 requests "
+      "per 300 seconds reached.\" } ]\n";
+  Verdict verdict = classify(status + body);
+  EXPECT_EQ(class_of(verdict), "rate_limit");
+  EXPECT_EQ(verdict.primary->code, 10100);
+  // Far apart, they are two reports: the first stays the cause.
+  std::string gap;
+  for (int i = 0; i < 30; ++i) {
+    gap += "Retrying the upload\n";
+  }
+  Verdict apart = classify(status + gap + body);
+  EXPECT_EQ(class_of(apart), "rate_limit");
+  EXPECT_FALSE(apart.primary->code.has_value());
+}
+
 TEST(Classifier, TheRealErrorAfterWarningsAndUploadLines) {
   Verdict verdict = classify(
       "\xE2\x96\xB2 [WARNING] The version of Wrangler you are using is now out-of-date.\n\n"

@@ -51,6 +51,15 @@ TEST(ErrorFacts, AnyCodeInEveryShapeOutsideABox) {
   EXPECT_EQ(extract_any_codes(R"({\"code\":7403})"), Codes{7403});
   EXPECT_EQ(extract_any_codes(R"("code": 7500,)"), Codes{7500});
   EXPECT_EQ(extract_any_codes("a [code: 6003] b [code: 6111]"), (Codes{6003, 6111}));
+  EXPECT_EQ(extract_any_codes("[10027] Your Worker exceeded the size limit"), Codes{10027});
+}
+
+TEST(ErrorFacts, BracketedCountersAndStatusesAreNotLeadingCodes) {
+  EXPECT_TRUE(extract_any_codes("[1/3] Building").empty());
+  EXPECT_TRUE(extract_any_codes("[200] OK").empty());
+  EXPECT_TRUE(extract_any_codes("[10027]Your Worker").empty());
+  EXPECT_TRUE(extract_any_codes("[12345] lower case is not a message").empty());
+  EXPECT_TRUE(extract_any_codes("see [10027] Your Worker").empty());
 }
 
 TEST(ErrorFacts, ExitAndStatusCodesAreNotApiCodes) {
